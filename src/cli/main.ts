@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { runSimulator } from "./simulator.js";
+
+const USAGE = `Usage: hush <command> [options]
+
+Commands:
+  simulator   Serve the bundled Zendesk simulator with seeded data
+  demo        Start the simulator with seeded data and show where to reach it
+
+Run "hush <command> --help" for a command's options.`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  simulator: runSimulator,
+  demo: (args) => runSimulator(["--demo", ...args]),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`hush: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`hush: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

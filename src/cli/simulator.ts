@@ -1,0 +1,122 @@
+import { parseArgs } from "node:util";
+import type { Plan } from "../simulator/model.js";
+import { Simulator } from "../simulator/simulator.js";
+
+const PLANS: readonly Plan[] = [
+  "team",
+  "growth",
+  "professional",
+  "enterprise",
+  "enterprise_plus",
+  "high_volume",
+];
+
+const HELP = `Usage: hush simulator [options]
+
+Serves a Zendesk Support API v2 simulator with deterministic seeded data.
+
+Options:
+  --port N            port to listen on (default 8080; 0 picks a free one)
+  --host H            address to bind (default 127.0.0.1)
+  --tickets N         tickets to seed in each account (default 1000)
+  --seed N            seed of the generated data (default 1)
+  --plan P            ${PLANS.join(" | ")} (default enterprise)
+  --account NAME      an account subdomain; repeat for several (default: acme)
+  --index-lag MS      delay before changes become searchable (default 0)
+  --latency MS        fault: latency added to every API response
+  --error-rate R      fault: share (0..1) of API requests answered with a 503
+  --drop-rate R       fault: share (0..1) of API connections dropped
+  --job-ms-per-item MS  job speed: milliseconds per job item (default 0: immediate)
+  -h, --help          show this help`;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be a whole number of at least ${min}; got "${raw}"`);
+  return n;
+}
+
+function rate(name: string, raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new Error(`--${name} must be a number from 0 to 1; got "${raw}"`);
+  return n;
+}
+
+export async function runSimulator(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      tickets: { type: "string" },
+      seed: { type: "string" },
+      plan: { type: "string" },
+      account: { type: "string", multiple: true },
+      "index-lag": { type: "string" },
+      latency: { type: "string" },
+      "error-rate": { type: "string" },
+      "drop-rate": { type: "string" },
+      "job-ms-per-item": { type: "string" },
+      demo: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const plan = (values.plan ?? "enterprise") as Plan;
+  if (!PLANS.includes(plan))
+    throw new Error(`--plan must be one of ${PLANS.join(", ")}; got "${values.plan}"`);
+  const tickets = positiveInt("tickets", values.tickets, 1000);
+  const seed = positiveInt("seed", values.seed, 1);
+  const port = positiveInt("port", values.port, 8080);
+  const settings = {
+    searchIndexLagMs: positiveInt("index-lag", values["index-lag"], 0),
+    jobMsPerItem: positiveInt("job-ms-per-item", values["job-ms-per-item"], 0),
+  };
+  const faults = {
+    latencyMs: positiveInt("latency", values.latency, 0),
+    errorRate: rate("error-rate", values["error-rate"]),
+    dropRate: rate("drop-rate", values["drop-rate"]),
+  };
+  const subdomains = values.account?.length ? values.account : ["acme"];
+
+  const started = performance.now();
+  const sim = new Simulator({
+    seed,
+    accounts: subdomains.map((subdomain) => ({ subdomain, plan, tickets, settings, faults })),
+  });
+  const seededMs = performance.now() - started;
+  await sim.listen(port, values.host ?? "127.0.0.1");
+
+  console.log(
+    `Zendesk simulator: ${tickets} tickets per account, seed ${seed}, plan ${plan}, seeded in ${Math.round(seededMs)} ms`,
+  );
+  for (const info of sim.describe()) {
+    const c = info.credentials;
+    console.log(`\naccount ${info.subdomain}`);
+    console.log(`  url:          ${info.url}`);
+    console.log(`  admin:        ${c.admin.email}/token:${c.admin.token}`);
+    console.log(`  agent:        ${c.agent.email}/token:${c.agent.token}   (may not delete or redact)`);
+    console.log(`  oauth bearer: ${c.admin.oauthToken}`);
+  }
+  const first = sim.describe()[0]!;
+  console.log(
+    `\nTry: curl -u '${first.credentials.admin.email}/token:${first.credentials.admin.token}' '${first.url}/api/v2/search.json?query=type:ticket%20status:closed'`,
+  );
+  console.log(
+    'Inspect: GET /__sim/counts, /__sim/requests; POST /__sim/clock {"advance":"90d"}. Ctrl-C stops.',
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await sim.close();
+  return 0;
+}
