@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Account } from "../account.js";
+import { addUser } from "../factory.js";
 import type { Role, User } from "../model.js";
 
 export interface StaffCredentials {
@@ -62,46 +63,13 @@ function staffUser(
   canDelete: boolean,
   createdAt: number,
 ): User {
-  const id = account.nextId("user");
-  const user: User = {
-    id,
+  return addUser(account, {
     name,
     email,
-    phone: null,
-    alias: null,
-    details: null,
-    notes: null,
-    external_id: null,
-    organization_id: null,
     role,
     can_delete_tickets: canDelete,
-    tags: [],
-    user_fields: {},
-    photo: null,
-    locale: "en-US",
-    time_zone: "UTC",
-    signature: null,
-    suspended: false,
-    verified: true,
-    active: true,
     last_login_at: createdAt,
     created_at: createdAt,
     updated_at: createdAt,
-    deleted_at: null,
-    permanently_deleted_at: null,
-  };
-  account.users.set(id, user);
-  account.identities.set(id, [
-    {
-      id: account.nextId("identity"),
-      user_id: id,
-      type: "email",
-      value: email,
-      primary: true,
-      verified: true,
-      created_at: createdAt,
-      updated_at: createdAt,
-    },
-  ]);
-  return user;
+  });
 }
