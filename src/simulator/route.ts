@@ -17,6 +17,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** The last value of each query parameter, keys as sent (e.g. `page[size]`). */
   query: Record<string, string | undefined>;
+  /** Every value of each query parameter, for repeated ones such as `role[]=agent&role[]=admin`. */
+  queryValues?: Record<string, string[]>;
   body: unknown;
   /** The account's root URL as the client reached it, for `url`, `next_page` and `links`. */
   baseUrl: string;
@@ -44,3 +46,11 @@ export const route = (
   handler: Route["handler"],
   buckets?: Route["buckets"],
 ): Route => (buckets ? { method, path, handler, buckets } : { method, path, handler });
+
+/** A non-JSON response (attachment content): sent as is with its content type instead of as JSON. */
+export class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+  ) {}
+}

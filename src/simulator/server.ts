@@ -6,7 +6,7 @@ import { authenticate } from "./auth.js";
 import { accountRateLimited, ZendeskError } from "./errors.js";
 import { advanceJobs } from "./jobs.js";
 import { expireDeleted } from "./lifecycle.js";
-import type { Route, RouteContext } from "./route.js";
+import { RawBody, type Route, type RouteContext } from "./route.js";
 import { apiRoutes } from "./routes/index.js";
 import { inspectionRoutes } from "./routes/inspect.js";
 import type { Simulator } from "./simulator.js";
@@ -159,6 +159,14 @@ function resolveAccount(
   return { account, baseUrl: origin };
 }
 
+function queryValuesOf(request: FastifyRequest): Record<string, string[]> {
+  const values: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    values[key] = Array.isArray(value) ? value.map(String) : [String(value)];
+  }
+  return values;
+}
+
 function queryOf(request: FastifyRequest): Record<string, string | undefined> {
   const query: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
@@ -209,6 +217,7 @@ async function handleApi(
       now,
       params: (request.params ?? {}) as Record<string, string>,
       query: queryOf(request),
+      queryValues: queryValuesOf(request),
       body: request.body,
       baseUrl,
       path: request.url.split("?")[0] ?? "/",
@@ -233,6 +242,7 @@ async function handleApi(
     status = ctx.status ?? (result === undefined ? 204 : 200);
     void reply.code(status).headers(ctx.headers).header("x-zendesk-api-version", "v2");
     if (result === undefined) await reply.send();
+    else if (result instanceof RawBody) await reply.type(result.contentType).send(result.body);
     else await reply.type("application/json; charset=utf-8").send(JSON.stringify(result));
   } catch (error) {
     status = render(reply, toZendeskError(error));
