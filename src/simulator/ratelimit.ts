@@ -120,11 +120,14 @@ export interface LimitDecision {
  */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
+  private takes = 0;
 
   constructor(private readonly requestsPerMinute: () => number) {}
 
   /** Counts one request against the account limit and each bucket, unless any is exhausted. */
   take(charges: readonly BucketCharge[], now: number): LimitDecision {
+    // Per-ticket and per-user windows would otherwise pile up over a long run.
+    if (++this.takes % 10_000 === 0) this.prune(now);
     const accountLimit = this.requestsPerMinute();
     const account: BucketCharge = { bucket: "account", limit: accountLimit, windowMs: MINUTE };
     const all = [account, ...charges];
@@ -163,6 +166,10 @@ export class RateLimiter {
 
   reset(): void {
     this.windows.clear();
+  }
+
+  private prune(now: number): void {
+    for (const [id, w] of this.windows) if (w.start + 10 * MINUTE < now) this.windows.delete(id);
   }
 
   private window(charge: BucketCharge, now: number): Window {
