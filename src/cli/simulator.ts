@@ -45,7 +45,19 @@ function rate(name: string, raw: string | undefined): number {
   return n;
 }
 
-export async function runSimulator(args: string[]): Promise<number> {
+export interface StartedSimulator {
+  sim: Simulator;
+  tickets: number;
+  seed: number;
+  plan: Plan;
+  seededMs: number;
+}
+
+/** Parses `hush simulator` options, seeds and starts the server; null when only help was asked. */
+export async function startSimulatorFromArgs(
+  args: string[],
+  defaults: { tickets: number; port: number; portFallback?: boolean },
+): Promise<StartedSimulator | null> {
   const { values } = parseArgs({
     args,
     options: {
@@ -60,20 +72,19 @@ export async function runSimulator(args: string[]): Promise<number> {
       "error-rate": { type: "string" },
       "drop-rate": { type: "string" },
       "job-ms-per-item": { type: "string" },
-      demo: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     console.log(HELP);
-    return 0;
+    return null;
   }
   const plan = (values.plan ?? "enterprise") as Plan;
   if (!PLANS.includes(plan))
     throw new Error(`--plan must be one of ${PLANS.join(", ")}; got "${values.plan}"`);
-  const tickets = positiveInt("tickets", values.tickets, 1000);
+  const tickets = positiveInt("tickets", values.tickets, defaults.tickets);
   const seed = positiveInt("seed", values.seed, 1);
-  const port = positiveInt("port", values.port, 8080);
+  const port = positiveInt("port", values.port, defaults.port);
   const settings = {
     searchIndexLagMs: positiveInt("index-lag", values["index-lag"], 0),
     jobMsPerItem: positiveInt("job-ms-per-item", values["job-ms-per-item"], 0),
@@ -91,8 +102,23 @@ export async function runSimulator(args: string[]): Promise<number> {
     accounts: subdomains.map((subdomain) => ({ subdomain, plan, tickets, settings, faults })),
   });
   const seededMs = performance.now() - started;
-  await sim.listen(port, values.host ?? "127.0.0.1");
+  const host = values.host ?? "127.0.0.1";
+  try {
+    await sim.listen(port, host);
+  } catch (error) {
+    const inUse = (error as { code?: string }).code === "EADDRINUSE";
+    if (!inUse) throw error;
+    if (!defaults.portFallback || values.port !== undefined) {
+      throw new Error(`port ${port} on ${host} is in use; pick another with --port (0 picks a free one)`);
+    }
+    await sim.listen(0, host);
+  }
+  return { sim, tickets, seed, plan, seededMs };
+}
 
+/** Prints each account's URL and credentials, as a user needs them to point a client at it. */
+export function printAccounts(started: StartedSimulator): void {
+  const { sim, tickets, seed, plan, seededMs } = started;
   console.log(
     `Zendesk simulator: ${tickets} tickets per account, seed ${seed}, plan ${plan}, seeded in ${Math.round(seededMs)} ms`,
   );
@@ -111,12 +137,22 @@ export async function runSimulator(args: string[]): Promise<number> {
   console.log(
     'Inspect: GET /__sim/counts, /__sim/requests; POST /__sim/clock {"advance":"90d"}. Ctrl-C stops.',
   );
+}
 
-  await new Promise<void>((resolve) => {
+/** Resolves on SIGINT or SIGTERM. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  await sim.close();
+}
+
+export async function runSimulator(args: string[]): Promise<number> {
+  const started = await startSimulatorFromArgs(args, { tickets: 1000, port: 8080 });
+  if (!started) return 0;
+  printAccounts(started);
+  await untilStopped();
+  await started.sim.close();
   return 0;
 }
