@@ -1,0 +1,21 @@
+import { numericParam } from "../body.js";
+import { notFound } from "../errors.js";
+import type { Ticket } from "../model.js";
+import { buckets } from "../ratelimit.js";
+import type { RouteContext } from "../route.js";
+
+/**
+ * The live ticket named by `:id`, or a 404 RecordNotFound. Soft-deleted tickets are not in
+ * account.tickets, so they are 404 (ZENDESK_API.md 5.2); archived ones are there and stay readable.
+ */
+export function liveTicket(ctx: RouteContext): Ticket {
+  const ticket = ctx.account.tickets.get(numericParam(ctx, "id"));
+  if (!ticket) throw notFound();
+  return ticket;
+}
+
+/** The buckets every PUT that updates one ticket is charged (2.4). */
+export const ticketUpdateBuckets = (ctx: RouteContext) => [
+  buckets.ticketsUpdate(ctx.account.settings),
+  buckets.ticketUpdatesPerTicket(Number(ctx.params["id"]), ctx.user.id),
+];
