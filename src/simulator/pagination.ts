@@ -11,14 +11,17 @@ export function encodeCursor(key: SortKey): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string): SortKey {
+export function decodeCursor(cursor: string, param = "page[after] or page[before]"): SortKey {
   try {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (Array.isArray(key)) return key;
   } catch {
     // fall through
   }
-  throw badRequest("InvalidPaginationParameter", "page[after] or page[before] is not a valid cursor");
+  throw badRequest(
+    "InvalidPaginationParameter",
+    `${param} is not a valid cursor; pass the after_cursor of the previous page`,
+  );
 }
 
 export function compareKeys(a: SortKey, b: SortKey): number {
@@ -66,11 +69,11 @@ export function cursorPage<T>(
   let start = 0;
   let end: number;
   if (after) {
-    const key = decodeCursor(after);
+    const key = decodeCursor(after, "page[after]");
     start = firstIndex(sorted, (item) => compareKeys(keyOf(item), key) > 0);
     end = Math.min(sorted.length, start + size);
   } else if (before) {
-    const key = decodeCursor(before);
+    const key = decodeCursor(before, "page[before]");
     end = firstIndex(sorted, (item) => compareKeys(keyOf(item), key) >= 0);
     start = Math.max(0, end - size);
   } else {

@@ -55,7 +55,10 @@ describe("search endpoints", () => {
         `/api/v2/search.json?query=${q("tags:cap")}&page=11&per_page=100`,
       );
       expect(eleventh.status).toBe(422);
-      expect(eleventh.body.description).toMatch(/limited to 1000 results.*search\/export/);
+      expect(eleventh.body).toEqual({
+        error: "invalid",
+        description: "Invalid search: Requested response size was greater than Search Response Limits",
+      });
     });
 
     it("pages without repeating results and sorts by sort_by/sort_order", async () => {

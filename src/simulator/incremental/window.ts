@@ -58,7 +58,7 @@ export interface CursorExport<T> {
  */
 export function cursorExport<T>(ctx: RouteContext, all: Iterable<StreamItem<T>>): CursorExport<T> {
   const cursor = ctx.query["cursor"];
-  const after: StreamKey = cursor ? (decodeCursor(cursor) as StreamKey) : [startTime(ctx), 0];
+  const after: StreamKey = cursor ? (decodeCursor(cursor, "cursor") as StreamKey) : [startTime(ctx), 0];
   const cutoff = cutoffOf(ctx);
   const eligible: StreamItem<T>[] = [];
   for (const item of all) if (item.key[0] <= cutoff && compareKeys(item.key, after) > 0) eligible.push(item);

@@ -84,10 +84,11 @@ function search(ctx: RouteContext): unknown {
   const perPage = Math.min(positiveInt(ctx, "per_page", 100), 100);
   const page = positiveInt(ctx, "page", 1);
   if (page * perPage > RESULT_LIMIT) {
-    // 422 "Insufficient Resource Error" per the docs; the body is unconfirmed (ZENDESK_API.md 13).
+    // 422 per the docs (ZENDESK_API.md 4.1); the body is the one users of zenpy reported seeing
+    // (facetoe/zenpy#371), which ZENDESK_API.md still lists as unconfirmed.
     throw new ZendeskError(422, {
       error: "invalid",
-      description: `Search results are limited to ${RESULT_LIMIT} results; page ${page} at ${perPage} per page is past that limit. Narrow the query (e.g. by created date) or use /api/v2/search/export.`,
+      description: "Invalid search: Requested response size was greater than Search Response Limits",
     });
   }
   const { count, hits } = guarded(() =>
