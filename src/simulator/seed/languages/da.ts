@@ -1,0 +1,96 @@
+import type { LanguagePack } from "./types.js";
+
+export const da: LanguagePack = {
+  code: "da",
+  firstNames: [
+    "Mette",
+    "Søren",
+    "Anne",
+    "Jørgen",
+    "Freja",
+    "Mads",
+    "Ida",
+    "Rasmus",
+    "Signe",
+    "Bjørn",
+    "Astrid",
+    "Jens",
+  ],
+  lastNames: [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Østergaard",
+    "Kjær",
+    "Madsen",
+  ],
+  subjects: {
+    delivery: [
+      "Hvor er min ordre {order}?",
+      "{product} er ikke leveret",
+      "Forkert leveringsadresse på {order}: {address}",
+    ],
+    refund: [
+      "Refusion af {order}",
+      "Returnering af {product} ({sku})",
+      "Tilbagebetaling af {amount} til {iban}",
+    ],
+    access: [
+      "Kan ikke logge ind",
+      "Nulstilling af adgangskode virker ikke for {email}",
+      "Konto spærret efter login fra {ip}",
+    ],
+    invoice: ["Faktura {invoice} er forkert", "Kopi af faktura {invoice}", "Trukket to gange på kort {card}"],
+  },
+  openings: {
+    delivery: [
+      "Hej, jeg bestilte {product} den {date} (ordre {order}), men den er ikke kommet. Min adresse er {address}, og I kan ringe på {phone}.",
+      "Hej. Pakken med ordre {order} har stået som 'undervejs' i en uge. Kan I undersøge det? Mvh {name}",
+    ],
+    refund: [
+      "Hej, jeg har returneret {product} ({sku}) den {date}. Beløbet på {amount} bedes overført til {iban}. Venlig hilsen {name}",
+      "{product} fra ordre {order} virker ikke, og jeg vil gerne have pengene retur. Jeg betalte med kort {card}.",
+    ],
+    access: [
+      "Jeg kan ikke logge ind med {email}. Mailen til nulstilling kommer aldrig. Mit CPR-nummer er {nid}, hvis I skal bekræfte min identitet.",
+      "Min konto blev spærret efter et loginforsøg fra {ip}. Det var ikke mig. Ring gerne på {phone}.",
+    ],
+    invoice: [
+      "Faktura {invoice} lyder på {amount}, men ordre {order} var billigere. Send venligst en rettet faktura til {email}.",
+      "Jeg mangler en faktura for ordre {order} med min adresse: {address}.",
+    ],
+  },
+  followUps: [
+    "Mit telefonnummer er {phone}, ring gerne efter kl. 16.",
+    "Leveringsadressen er {address}.",
+    "Mit kontonummer til refusionen er {iban}.",
+    "Jeg betalte med kortet {card}.",
+    "I bad om legitimation: mit CPR-nummer er {nid}.",
+    "Stadig intet. Ordre {order}, {product}, betalt {amount} den {date}. Svar venligst på {email}.",
+    "Jeg loggede ind fra {ip} i går, og nu virker det ikke igen.",
+  ],
+  replies: [
+    "Tak for din henvendelse om ordre {order}. Jeg har bedt fragtfirmaet undersøge sagen og vender tilbage inden for 2 hverdage.",
+    "Jeg har refunderet {amount} for {product} ({sku}). Pengene er på din konto inden for 5-7 hverdage.",
+    "For at bekræfte din identitet vil jeg bede dig oplyse telefonnummer og adresse på kontoen.",
+    "Jeg har sendt et nyt link til nulstilling af adgangskoden. Tjek også din spam-mappe.",
+    "Den rettede faktura {invoice} er vedhæftet.",
+    "{product} er på lager igen den {date}, og jeg har reserveret et eksemplar til ordre {order}.",
+  ],
+  internalNotes: [
+    "Kunden bekræftet via telefon ({phone}) og CPR {nid}. Refusion godkendt.",
+    "Kort {card} trukket to gange for {order}; den ene transaktion er annulleret.",
+    "Sendt videre til lager: pakken til {address} er returneret.",
+  ],
+  closings: ["Tusind tak, så virker det!", "Pengene er modtaget. Tak {agent}.", "Tak for den hurtige hjælp."],
+  greeting: "Hej {first},",
+  signoff: "Med venlig hilsen",
+  ratingGood: ["Hurtig og venlig service, tak {agent}!", "Løst i første svar."],
+  ratingBad: ["Det tog to uger at få svar.", "Venter stadig på pengene. Ring på {phone}."],
+};

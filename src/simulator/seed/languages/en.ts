@@ -1,0 +1,100 @@
+import type { LanguagePack } from "./types.js";
+
+export const en: LanguagePack = {
+  code: "en",
+  firstNames: [
+    "James",
+    "Olivia",
+    "Michael",
+    "Emma",
+    "David",
+    "Sophie",
+    "Daniel",
+    "Grace",
+    "Ryan",
+    "Chloe",
+    "Liam",
+    "Hannah",
+  ],
+  lastNames: [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Evans",
+    "Thompson",
+    "Walker",
+    "Clarke",
+    "Murphy",
+    "Patel",
+  ],
+  subjects: {
+    delivery: [
+      "Where is my order {order}?",
+      "{product} never arrived",
+      "Wrong delivery address for {order}: please use {address}",
+    ],
+    refund: ["Refund for {order}", "Return of {product} ({sku})", "Please refund {amount} to {iban}"],
+    access: [
+      "Can't log in to my account",
+      "Password reset not working for {email}",
+      "Account locked after login from {ip}",
+    ],
+    invoice: [
+      "Invoice {invoice} is wrong",
+      "Need a copy of invoice {invoice}",
+      "Charged twice on card {card}",
+    ],
+  },
+  openings: {
+    delivery: [
+      "Hi, I ordered the {product} on {date} (order {order}) and it still hasn't arrived. My address is {address}. You can reach me on {phone}.",
+      "Hello, tracking for {order} has said 'in transit' for a week. Could you check? Thanks, {name}",
+    ],
+    refund: [
+      "Hi, I returned the {product} ({sku}) on {date}. Please refund {amount} to my account {iban}. Regards, {name}",
+      "The {product} from order {order} is faulty and I want my money back. I paid with card {card}.",
+    ],
+    access: [
+      "I can't sign in with {email} any more. The reset email never comes. My phone is {phone} if you need to verify.",
+      "My account was locked after someone tried to log in from {ip}. I was not travelling. Please help, {name}",
+    ],
+    invoice: [
+      "Invoice {invoice} shows {amount} but the order {order} was cheaper. Please send a corrected invoice to {email}.",
+      "I need a VAT invoice for order {order} with my address: {address}.",
+    ],
+  },
+  followUps: [
+    "My phone number is {phone}, please call me after 5pm.",
+    "The delivery address is {address}.",
+    "For the refund, my IBAN is {iban}.",
+    "I paid with the card {card}, expiry 09/27.",
+    "You asked for ID: my ID number is {nid}.",
+    "Still nothing. Order {order}, {product}, paid {amount} on {date}. Please reply to {email}.",
+    "I logged in from {ip} yesterday and it worked once, now it fails again.",
+  ],
+  replies: [
+    "Thanks for getting in touch about order {order}. I've asked the carrier to investigate and will update you within 2 business days.",
+    "I have issued a refund of {amount} for {product} ({sku}). It should reach you within 5-7 business days.",
+    "To verify your identity, could you please confirm the phone number and address on the account?",
+    "I've sent a new password reset link. If it doesn't arrive, please check your spam folder.",
+    "A corrected invoice {invoice} is attached to this message.",
+    "The {product} is back in stock on {date}; I've reserved one for your order {order}.",
+  ],
+  internalNotes: [
+    "Customer verified by phone ({phone}) and ID number {nid}. Refund approved.",
+    "Card {card} charged twice for {order}; one charge reversed in the payment console.",
+    "Escalated to logistics: parcel for {order} returned to sender, address {address}.",
+  ],
+  closings: [
+    "Thank you, that solved it!",
+    "Great, received the refund. Thanks {agent}.",
+    "Thanks for the quick help.",
+  ],
+  greeting: "Hi {first},",
+  signoff: "Kind regards,",
+  ratingGood: ["Quick and friendly, thanks {agent}!", "Problem solved in one reply."],
+  ratingBad: ["Took two weeks to get an answer.", "Still waiting for my refund. Call me on {phone}."],
+};

@@ -1,0 +1,100 @@
+import type { LanguagePack } from "./types.js";
+
+export const es: LanguagePack = {
+  code: "es",
+  firstNames: [
+    "Javier",
+    "María",
+    "José",
+    "Lucía",
+    "Alejandro",
+    "Carmen",
+    "Sergio",
+    "Begoña",
+    "Íñigo",
+    "Pilar",
+    "Andrés",
+    "Nuria",
+  ],
+  lastNames: [
+    "García",
+    "Fernández",
+    "González",
+    "Rodríguez",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Muñoz",
+    "Jiménez",
+    "Ibáñez",
+  ],
+  subjects: {
+    delivery: [
+      "¿Dónde está mi pedido {order}?",
+      "No ha llegado {product}",
+      "Dirección de entrega incorrecta en {order}: {address}",
+    ],
+    refund: [
+      "Reembolso del pedido {order}",
+      "Devolución de {product} ({sku})",
+      "Devuélvanme {amount} a {iban}",
+    ],
+    access: [
+      "No puedo iniciar sesión",
+      "No funciona el cambio de contraseña para {email}",
+      "Cuenta bloqueada tras acceso desde {ip}",
+    ],
+    invoice: [
+      "La factura {invoice} es incorrecta",
+      "Copia de la factura {invoice}",
+      "Cobro duplicado en la tarjeta {card}",
+    ],
+  },
+  openings: {
+    delivery: [
+      "Hola, pedí {product} el {date} (pedido {order}) y todavía no ha llegado. Mi dirección es {address} y mi teléfono {phone}.",
+      "Buenas, el seguimiento del pedido {order} lleva una semana 'en tránsito'. ¿Pueden revisarlo? Gracias, {name}",
+    ],
+    refund: [
+      "Hola, devolví {product} ({sku}) el {date}. Por favor, ingresen {amount} en mi cuenta {iban}. Un saludo, {name}",
+      "{product} del pedido {order} está defectuoso y quiero el reembolso. Pagué con la tarjeta {card}.",
+    ],
+    access: [
+      "No puedo entrar con {email}; el correo para restablecer la contraseña nunca llega. Mi DNI es {nid} por si necesitan verificarlo.",
+      "Me bloquearon la cuenta tras un intento de acceso desde {ip}. No fui yo. Llámenme al {phone}.",
+    ],
+    invoice: [
+      "La factura {invoice} es de {amount}, pero el pedido {order} costó menos. Envíen la factura corregida a {email}.",
+      "Necesito factura del pedido {order} con mi dirección: {address}.",
+    ],
+  },
+  followUps: [
+    "Mi teléfono es el {phone}, llámenme por la tarde.",
+    "La dirección de entrega es {address}.",
+    "Para el reembolso, mi IBAN es {iban}.",
+    "Pagué con la tarjeta {card}.",
+    "Me pidieron identificación: mi DNI/NIE es {nid}.",
+    "Sigo sin noticias. Pedido {order}, {product}, pagado {amount} el {date}. Respondan a {email}.",
+    "Ayer entré desde {ip} y ahora vuelve a fallar.",
+  ],
+  replies: [
+    "Gracias por escribirnos sobre el pedido {order}. He abierto una incidencia con la empresa de transporte y le responderé en 2 días laborables.",
+    "He tramitado el reembolso de {amount} por {product} ({sku}). Lo recibirá en 5-7 días laborables.",
+    "Para verificar su identidad, ¿puede confirmarme el teléfono y la dirección de la cuenta?",
+    "Le he enviado un nuevo enlace para restablecer la contraseña. Revise también la carpeta de spam.",
+    "Adjunto la factura rectificativa {invoice}.",
+    "{product} vuelve a estar disponible el {date}; he reservado una unidad para su pedido {order}.",
+  ],
+  internalNotes: [
+    "Cliente verificado por teléfono ({phone}) y DNI {nid}. Reembolso aprobado.",
+    "Tarjeta {card} cobrada dos veces por {order}; se anuló un cargo.",
+    "Escalado a logística: el paquete a {address} volvió al remitente.",
+  ],
+  closings: ["¡Gracias, ya funciona!", "Recibido el reembolso. Gracias, {agent}.", "Gracias por la rapidez."],
+  greeting: "Hola {first}:",
+  signoff: "Un saludo,",
+  ratingGood: ["Rápidos y amables, ¡gracias {agent}!", "Resuelto a la primera."],
+  ratingBad: ["Tardaron dos semanas en contestar.", "Sigo esperando el reembolso. Llamen al {phone}."],
+};

@@ -1,0 +1,100 @@
+import type { LanguagePack } from "./types.js";
+
+export const pl: LanguagePack = {
+  code: "pl",
+  firstNames: [
+    "Łukasz",
+    "Małgorzata",
+    "Paweł",
+    "Agnieszka",
+    "Michał",
+    "Żaneta",
+    "Grzegorz",
+    "Katarzyna",
+    "Wojciech",
+    "Joanna",
+    "Bartłomiej",
+    "Zofia",
+  ],
+  lastNames: [
+    "Kowalski",
+    "Wiśniewska",
+    "Wójcik",
+    "Kamińska",
+    "Lewandowski",
+    "Zieliński",
+    "Szymańska",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowska",
+    "Jędrzejczak",
+    "Mazur",
+  ],
+  subjects: {
+    delivery: [
+      "Gdzie jest moje zamówienie {order}?",
+      "{product} nie dotarł",
+      "Zły adres dostawy dla {order}: {address}",
+    ],
+    refund: [
+      "Zwrot pieniędzy za {order}",
+      "Zwrot produktu {product} ({sku})",
+      "Proszę o zwrot {amount} na konto {iban}",
+    ],
+    access: [
+      "Nie mogę się zalogować",
+      "Reset hasła nie działa dla {email}",
+      "Konto zablokowane po logowaniu z {ip}",
+    ],
+    invoice: [
+      "Błędna faktura {invoice}",
+      "Prośba o kopię faktury {invoice}",
+      "Podwójne obciążenie karty {card}",
+    ],
+  },
+  openings: {
+    delivery: [
+      "Dzień dobry, zamówiłem {product} dnia {date} (zamówienie {order}) i paczka wciąż nie dotarła. Mój adres to {address}, telefon {phone}.",
+      "Dzień dobry, status przesyłki {order} od tygodnia to 'w drodze'. Czy mogą Państwo sprawdzić? Pozdrawiam, {name}",
+    ],
+    refund: [
+      "Dzień dobry, odesłałam {product} ({sku}) dnia {date}. Proszę o zwrot {amount} na konto {iban}. Z poważaniem, {name}",
+      "{product} z zamówienia {order} jest uszkodzony, chcę zwrotu pieniędzy. Płaciłem kartą {card}.",
+    ],
+    access: [
+      "Nie mogę zalogować się na {email}, e-mail z resetem hasła nie przychodzi. Mój PESEL to {nid}, jeśli trzeba potwierdzić tożsamość.",
+      "Moje konto zostało zablokowane po próbie logowania z {ip}. To nie byłem ja. Proszę o kontakt: {phone}.",
+    ],
+    invoice: [
+      "Faktura {invoice} jest na {amount}, a zamówienie {order} było tańsze. Proszę o korektę na adres {email}.",
+      "Potrzebuję faktury VAT do zamówienia {order} z moim adresem: {address}.",
+    ],
+  },
+  followUps: [
+    "Mój numer telefonu to {phone}, proszę dzwonić po 17.",
+    "Adres dostawy: {address}.",
+    "Numer konta do zwrotu: {iban}.",
+    "Płaciłem kartą {card}.",
+    "Prosili Państwo o dane: mój PESEL to {nid}.",
+    "Nadal nic. Zamówienie {order}, {product}, zapłacone {amount} dnia {date}. Proszę odpisać na {email}.",
+    "Wczoraj zalogowałem się z {ip} i znowu nie działa.",
+  ],
+  replies: [
+    "Dziękujemy za wiadomość w sprawie zamówienia {order}. Poprosiłem przewoźnika o wyjaśnienie i odezwę się w ciągu 2 dni roboczych.",
+    "Zleciłem zwrot {amount} za {product} ({sku}). Środki pojawią się na koncie w ciągu 5-7 dni roboczych.",
+    "Aby potwierdzić tożsamość, proszę podać numer telefonu i adres przypisane do konta.",
+    "Wysłałem nowy link do resetu hasła. Proszę sprawdzić także folder spam.",
+    "W załączniku przesyłam fakturę korygującą {invoice}.",
+    "{product} będzie ponownie dostępny {date}; zarezerwowałem sztukę dla zamówienia {order}.",
+  ],
+  internalNotes: [
+    "Klient zweryfikowany telefonicznie ({phone}) i numerem PESEL {nid}. Zwrot zatwierdzony.",
+    "Karta {card} obciążona dwukrotnie za {order}; jedna transakcja anulowana.",
+    "Przekazano do magazynu: paczka na adres {address} wróciła do nadawcy.",
+  ],
+  closings: ["Dziękuję, działa!", "Pieniądze dotarły. Dziękuję, {agent}.", "Dziękuję za szybką pomoc."],
+  greeting: "Dzień dobry {first},",
+  signoff: "Z poważaniem,",
+  ratingGood: ["Szybko i miło, dziękuję {agent}!", "Problem rozwiązany od razu."],
+  ratingBad: ["Na odpowiedź czekałem dwa tygodnie.", "Nadal czekam na zwrot. Proszę dzwonić: {phone}."],
+};

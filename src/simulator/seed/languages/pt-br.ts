@@ -1,0 +1,100 @@
+import type { LanguagePack } from "./types.js";
+
+export const ptBR: LanguagePack = {
+  code: "pt-BR",
+  firstNames: [
+    "João",
+    "Ana",
+    "Luís",
+    "Fernanda",
+    "Thiago",
+    "Letícia",
+    "Gonçalo",
+    "Beatriz",
+    "Rafael",
+    "Conceição",
+    "Vinícius",
+    "Júlia",
+  ],
+  lastNames: [
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Pereira",
+    "Lima",
+    "Gonçalves",
+    "Araújo",
+    "Conceição",
+    "Magalhães",
+    "Ribeiro",
+    "Fonseca",
+  ],
+  subjects: {
+    delivery: [
+      "Cadê meu pedido {order}?",
+      "{product} não foi entregue",
+      "Endereço de entrega errado no {order}: {address}",
+    ],
+    refund: [
+      "Reembolso do pedido {order}",
+      "Devolução de {product} ({sku})",
+      "Estorno de {amount} para {iban}",
+    ],
+    access: [
+      "Não consigo entrar na conta",
+      "Redefinição de senha não funciona para {email}",
+      "Conta bloqueada após acesso de {ip}",
+    ],
+    invoice: [
+      "Nota fiscal {invoice} está errada",
+      "Segunda via da nota {invoice}",
+      "Cobrança em dobro no cartão {card}",
+    ],
+  },
+  openings: {
+    delivery: [
+      "Olá, comprei {product} em {date} (pedido {order}) e até agora nada. Meu endereço é {address} e meu celular {phone}.",
+      "Oi, o rastreio do pedido {order} está 'em trânsito' há uma semana. Podem verificar? Obrigado, {name}",
+    ],
+    refund: [
+      "Olá, devolvi {product} ({sku}) em {date}. Por favor, depositem {amount} na conta {iban}. Atenciosamente, {name}",
+      "{product} do pedido {order} veio com defeito e quero o estorno. Paguei com o cartão {card}.",
+    ],
+    access: [
+      "Não consigo entrar com {email}; o e-mail de redefinição nunca chega. Meu CPF é {nid}, se precisarem confirmar.",
+      "Minha conta foi bloqueada depois de uma tentativa de acesso de {ip}. Não fui eu. Liguem para {phone}.",
+    ],
+    invoice: [
+      "A nota {invoice} está com {amount}, mas o pedido {order} saiu mais barato. Mandem a nota corrigida para {email}.",
+      "Preciso da nota fiscal do pedido {order} com meu endereço: {address}.",
+    ],
+  },
+  followUps: [
+    "Meu celular é {phone}, pode ligar depois das 17h.",
+    "O endereço de entrega é {address}.",
+    "Para o estorno, a conta é {iban}.",
+    "Paguei com o cartão {card}.",
+    "Pediram documento: meu CPF é {nid}.",
+    "Ainda nada. Pedido {order}, {product}, pago {amount} em {date}. Respondam para {email}.",
+    "Entrei ontem pelo IP {ip} e agora deu erro de novo.",
+  ],
+  replies: [
+    "Obrigado por falar conosco sobre o pedido {order}. Abri uma reclamação com a transportadora e retorno em até 2 dias úteis.",
+    "Fiz o estorno de {amount} referente a {product} ({sku}). O valor cai em 5 a 7 dias úteis.",
+    "Para confirmar sua identidade, pode informar o celular e o endereço cadastrados?",
+    "Enviei um novo link para redefinir a senha. Confira também a caixa de spam.",
+    "Segue em anexo a nota corrigida {invoice}.",
+    "{product} volta ao estoque em {date}; reservei uma unidade para o pedido {order}.",
+  ],
+  internalNotes: [
+    "Cliente confirmado por telefone ({phone}) e CPF {nid}. Estorno aprovado.",
+    "Cartão {card} cobrado duas vezes no {order}; uma cobrança cancelada.",
+    "Escalado para logística: pacote para {address} voltou ao remetente.",
+  ],
+  closings: ["Valeu, funcionou!", "Recebi o estorno. Obrigado, {agent}.", "Obrigada pela ajuda rápida."],
+  greeting: "Olá {first},",
+  signoff: "Atenciosamente,",
+  ratingGood: ["Rápido e atencioso, valeu {agent}!", "Resolvido de primeira."],
+  ratingBad: ["Demoraram duas semanas para responder.", "Ainda aguardo o estorno. Liguem: {phone}."],
+};

@@ -1,0 +1,92 @@
+import type { LanguagePack } from "./types.js";
+
+export const sv: LanguagePack = {
+  code: "sv",
+  firstNames: [
+    "Åsa",
+    "Lars",
+    "Ingrid",
+    "Björn",
+    "Karin",
+    "Erik",
+    "Linnéa",
+    "Göran",
+    "Maja",
+    "Oskar",
+    "Elin",
+    "Håkan",
+  ],
+  lastNames: [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Lindström",
+    "Svensson",
+    "Öberg",
+    "Lindqvist",
+    "Bergström",
+    "Åkesson",
+    "Holm",
+  ],
+  subjects: {
+    delivery: [
+      "Var är min order {order}?",
+      "{product} har inte levererats",
+      "Fel leveransadress för {order}: {address}",
+    ],
+    refund: ["Återbetalning för {order}", "Retur av {product} ({sku})", "Återbetala {amount} till {iban}"],
+    access: [
+      "Kan inte logga in",
+      "Lösenordsåterställning fungerar inte för {email}",
+      "Kontot låst efter inloggning från {ip}",
+    ],
+    invoice: ["Faktura {invoice} är fel", "Kopia av faktura {invoice}", "Dubbeldebiterad på kort {card}"],
+  },
+  openings: {
+    delivery: [
+      "Hej! Jag beställde {product} den {date} (order {order}) men den har inte kommit. Min adress är {address}. Ni når mig på {phone}.",
+      "Hej, spårningen för {order} har stått på 'under transport' i en vecka. Kan ni kolla? Mvh {name}",
+    ],
+    refund: [
+      "Hej, jag returnerade {product} ({sku}) den {date}. Sätt in {amount} på {iban}. Vänliga hälsningar, {name}",
+      "{product} från order {order} är trasig och jag vill ha pengarna tillbaka. Jag betalade med kort {card}.",
+    ],
+    access: [
+      "Jag kan inte logga in med {email}. Återställningsmejlet kommer aldrig. Mitt personnummer är {nid} om ni behöver verifiera.",
+      "Mitt konto låstes efter ett inloggningsförsök från {ip}. Det var inte jag. Ring mig på {phone}.",
+    ],
+    invoice: [
+      "Faktura {invoice} visar {amount} men order {order} var billigare. Skicka en rättad faktura till {email}.",
+      "Jag behöver en faktura för order {order} med min adress: {address}.",
+    ],
+  },
+  followUps: [
+    "Mitt telefonnummer är {phone}, ring gärna efter 17.",
+    "Leveransadressen är {address}.",
+    "Mitt kontonummer för återbetalningen är {iban}.",
+    "Jag betalade med kortet {card}.",
+    "Ni bad om ID: mitt personnummer är {nid}.",
+    "Fortfarande inget. Order {order}, {product}, betalt {amount} den {date}. Svara till {email}.",
+    "Jag loggade in från {ip} igår och nu fungerar det inte igen.",
+  ],
+  replies: [
+    "Tack för att du hörde av dig om order {order}. Jag har bett transportören undersöka saken och återkommer inom 2 arbetsdagar.",
+    "Jag har återbetalat {amount} för {product} ({sku}). Pengarna syns på ditt konto inom 5-7 bankdagar.",
+    "För att verifiera din identitet behöver jag telefonnummer och adress som står på kontot.",
+    "Jag har skickat en ny länk för lösenordsåterställning. Titta även i skräpposten.",
+    "Den rättade fakturan {invoice} är bifogad.",
+    "{product} finns i lager igen den {date}; jag har reserverat ett exemplar till order {order}.",
+  ],
+  internalNotes: [
+    "Kunden verifierad via telefon ({phone}) och personnummer {nid}. Återbetalning godkänd.",
+    "Kort {card} debiterat två gånger för {order}; en dragning återförd.",
+    "Eskalerat till lagret: paketet till {address} returnerades.",
+  ],
+  closings: ["Tack, nu fungerar det!", "Pengarna har kommit. Tack {agent}.", "Tack för snabb hjälp."],
+  greeting: "Hej {first},",
+  signoff: "Vänliga hälsningar,",
+  ratingGood: ["Snabbt och vänligt, tack {agent}!", "Löst direkt."],
+  ratingBad: ["Det tog två veckor att få svar.", "Väntar fortfarande på pengarna. Ring {phone}."],
+};
