@@ -32,6 +32,16 @@ export async function runDemo(args: string[]): Promise<number> {
   for (const t of search.body.results) {
     console.log(`  #${t.id} [${t.status}] tags: ${t.tags.join(", ")}`);
   }
+  const first = search.body.results[0];
+  if (first) {
+    const comments = await getJson<{ comments: { plain_body: string }[] }>(
+      `${account.url}/api/v2/tickets/${first.id}/comments.json?page[size]=1`,
+      auth,
+    );
+    const text = comments.body.comments[0]?.plain_body ?? "";
+    console.log(`\nFirst comment of #${first.id} (synthetic data; this is what Hush will redact):`);
+    console.log(`  ${text.slice(0, 400).replace(/\n/g, "\n  ")}${text.length > 400 ? " …" : ""}`);
+  }
   const counts = await getJson<unknown>(`${account.url}/__sim/counts`, auth);
   console.log(`\n/__sim/counts: ${JSON.stringify(counts.body)}`);
   await untilStopped();
