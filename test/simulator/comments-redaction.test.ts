@@ -300,6 +300,38 @@ describe("comments, redaction and audits", () => {
     expect(deleter.status).toBe(200);
   });
 
+  it("shows an attachment by the url its comments give, redacted once redacted; 404 once the ticket is deleted", async () => {
+    const file = attachment({ file_name: "id-card.txt" });
+    const ticket = ticketWith([{ body: "see file", attachments: [file] }]);
+    const [comment] = await commentsOf(ticket);
+    const shown = await s.current.api("GET", comment.attachments[0].url.replace(s.current.url, ""));
+    expect(shown.status).toBe(200);
+    expect(shown.body.attachment).toEqual(comment.attachments[0]);
+    const base = `/api/v2/tickets/${ticket.id}/comments/${comment.id}`;
+    await s.current.api("PUT", `${base}/attachments/${file.id}/redact.json`, {});
+    const after = await s.current.api("GET", `/api/v2/attachments/${file.id}`);
+    expect(after.body.attachment).toMatchObject({ id: file.id, file_name: "redacted.txt", size: 0 });
+    expect((await s.current.api("DELETE", `/api/v2/tickets/${ticket.id}.json`)).status).toBe(204);
+    const gone = await s.current.api("GET", `/api/v2/attachments/${file.id}.json`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error).toBe("RecordNotFound");
+  });
+
+  it("lists every audit of an archived ticket on one page: Zendesk does not paginate them", async () => {
+    const ticket = ticketWith(
+      Array.from({ length: 3 }, (_, i) => ({
+        body: `c${i}`,
+        created_at: acme().clock.now() - DAY + i * 1000,
+      })),
+      { status: "closed", archive_immediately: true },
+    );
+    const res = await s.current.api("GET", `/api/v2/tickets/${ticket.id}/audits.json?page[size]=1`);
+    expect(res.status).toBe(200);
+    expect(res.body.audits).toHaveLength(3);
+    expect(res.body).toMatchObject({ next_page: null, previous_page: null, count: 3 });
+    expect(res.body.meta).toBeUndefined();
+  });
+
   it("synthesizes a Comment audit event for comments without a stored audit", async () => {
     const ticket = ticketWith([{ body: "first" }, { body: "second", public: false }]);
     const res = await s.current.api("GET", `/api/v2/tickets/${ticket.id}/audits.json?page[size]=1`);

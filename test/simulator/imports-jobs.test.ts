@@ -51,6 +51,9 @@ describe("ticket import", () => {
     expect((await s.current.api("GET", `/api/v2/tickets/${ticket.id}`)).status).toBe(200);
     const list = await s.current.api("GET", "/api/v2/tickets.json?external_id=old-7");
     expect(list.body.tickets).toEqual([]);
+    // ...but search finds archived tickets, by external_id too (4.1, 5.8)
+    const found = await s.current.api("GET", "/api/v2/search.json?query=type%3Aticket+external_id%3Aold-7");
+    expect(found.body.results.map((r: { id: number }) => r.id)).toEqual([ticket.id]);
   });
 
   it("does not archive closed imports without archive_immediately", async () => {

@@ -200,6 +200,45 @@ describe("tickets", () => {
     });
   });
 
+  it("refuses a comment beyond 5000 per ticket with 422 but still allows other edits (5.1)", async () => {
+    const t = addTicket(
+      acct(),
+      { requester_id: staff().admin.userId, status: "open" },
+      Array.from({ length: 5000 }, (_, i) => ({ body: `comment ${i}` })),
+    );
+    const refused = await put(t.id, { comment: { body: "one too many", public: false } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe("RecordInvalid");
+    expect(acct().comments(t)).toHaveLength(5000);
+    expect((await put(t.id, { subject: "still editable" })).status).toBe(200);
+  });
+
+  it("changes, tags, redacts and scrubs a ticket whose lists are frozen, as seeded tickets' are", async () => {
+    const frozen = <T extends object>(v: T): T => Object.freeze(v);
+    const t = fixture({
+      status: "open",
+      tags: frozen(["billing"]) as string[],
+      collaborator_ids: frozen([]) as number[],
+      follower_ids: frozen([]) as number[],
+      email_cc_ids: frozen([]) as number[],
+      via: frozen({ channel: "web", source: frozen({ from: frozen({}), to: frozen({}), rel: null }) }),
+      satisfaction_rating: frozen({ score: "good" as const }),
+    });
+    expect((await put(t.id, { additional_tags: ["x"], remove_tags: ["billing"] })).status).toBe(200);
+    expect((await s.current.api("PUT", `/api/v2/tickets/${t.id}/tags`, { tags: ["y"] })).status).toBe(200);
+    const [comment] = acct().comments(t);
+    const html = `<div class="zd-comment" dir="auto"><p>It is <redact>really</redact> on fire</p></div>`;
+    const redacted = await s.current.api("PUT", `/api/v2/comment_redactions/${comment!.id}`, {
+      ticket_id: t.id,
+      html_body: html,
+    });
+    expect(redacted.status).toBe(200);
+    expect(t.tags).toEqual(["x", "y", "redacted_content"]);
+    expect((await s.current.api("DELETE", `/api/v2/tickets/${t.id}`)).status).toBe(204);
+    expect((await s.current.api("DELETE", `/api/v2/deleted_tickets/${t.id}`)).status).toBe(200);
+    expect(acct().deletedTickets.get(t.id)!.scrubbed_at).not.toBeNull();
+  });
+
   describe("closed tickets", () => {
     const closedBody = {
       error: "RecordInvalid",

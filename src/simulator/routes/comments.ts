@@ -14,7 +14,7 @@ import {
 } from "../redaction/endpoints.js";
 import { commentOf, findAttachment, visibleTicket } from "../redaction/lookup.js";
 import { RawBody, type Route, type RouteContext, route } from "../route.js";
-import { commentJson } from "../serialize.js";
+import { attachmentJson, commentJson } from "../serialize.js";
 
 // Ticket comments, their redaction, ticket audits and attachment downloads (ZENDESK_API.md 6).
 
@@ -109,7 +109,18 @@ function makePrivate(ctx: RouteContext): unknown {
 function listAudits(ctx: RouteContext): unknown {
   const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
   const audits = ticketAudits(ctx.account, ticket, ctx.baseUrl);
+  // "Audits for Archived Tickets do not support pagination for this endpoint" (OpenAPI
+  // ListAuditsForTicket): every audit at once, whatever page parameters were sent.
+  if (ctx.account.isArchived(ticket))
+    return { audits: audits.map(auditJson), next_page: null, previous_page: null, count: audits.length };
   return paged(ctx, audits, (a) => [a.created_at, a.id], "audits", auditJson);
+}
+
+/** GET /api/v2/attachments/{id}: the object behind an attachment's `url` (OpenAPI ShowAttachment). */
+function showAttachment(ctx: RouteContext): unknown {
+  const attachment = findAttachment(ctx.account, idOf(ctx, "id"));
+  if (!attachment) throw notFound();
+  return { attachment: attachmentJson(attachment, ctx.baseUrl) };
 }
 
 /** The content_url of an attachment (`/attachments/token/att<ID>/?name=`): its bytes, authenticated like the API. */
@@ -142,6 +153,7 @@ export const commentRoutes: Route[] = [
     redactionBuckets(ctx, bodyTicketId(ctx)),
   ),
   route("GET", "/api/v2/tickets/:ticket_id/audits", listAudits),
+  route("GET", "/api/v2/attachments/:id", showAttachment),
   // Attachment downloads have their own limit (2.4).
   route("GET", "/attachments/token/:token", attachmentContent, () => [
     { bucket: "attachments-content", limit: 2500, windowMs: MINUTE },

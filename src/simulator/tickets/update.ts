@@ -1,5 +1,5 @@
 import type { Account } from "../account.js";
-import { closedTicket, updateConflict } from "../errors.js";
+import { closedTicket, recordInvalid, updateConflict } from "../errors.js";
 import type { Audit, Ticket, User } from "../model.js";
 import { applyFields, stampStatus } from "./attributes.js";
 import { changeEvents, commentEvent, newAudit } from "./audit.js";
@@ -17,6 +17,8 @@ export interface UpdateResult {
   /** Null when the update changed nothing (then `updated_at` does not move either, 5.1). */
   audit: Audit | null;
 }
+
+const MAX_COMMENTS = 5000;
 
 /** What the "Modify closed tickets" setting lets admins change on closed tickets (5.7). */
 const CLOSED_EDITABLE = new Set([
@@ -94,6 +96,9 @@ export function updateTicket(
   applyFields(account, draft, attrs);
   stampStatus(draft, ticket.status, now);
   const comment = commentInput(account, attrs["comment"], actor);
+  // A ticket holds at most 5000 comments; other edits stay possible (ZENDESK_API.md 5.1).
+  if (comment && account.comments(ticket).length >= MAX_COMMENTS)
+    throw recordInvalid({ comment: [`Comment: a ticket can have at most ${MAX_COMMENTS} comments`] });
   const changes = changeEvents(account, ticket, draft);
   if (changes.length === 0 && comment === null) return { ticket, audit: null };
 
