@@ -3,6 +3,8 @@
 import { parseArgs } from "node:util";
 import { Account } from "../src/simulator/account.js";
 import { SimClock } from "../src/simulator/clock.js";
+import { countMatches, typesOf } from "../src/simulator/search/evaluate.js";
+import { parseQuery } from "../src/simulator/search/parser.js";
 import { seedAccount } from "../src/simulator/seed/index.js";
 
 const { values } = parseArgs({
@@ -34,6 +36,29 @@ console.log(
 console.log(`seed time:            ${seconds(seedMs)}`);
 console.log(`heap used after GC:   ${mib(memory.heapUsed)}${gc ? "" : " (no --expose-gc: GC not forced)"}`);
 console.log(`RSS after GC:         ${mib(memory.rss)}`);
+
+// Search over the whole account: structured queries must not read (and so generate) comments.
+const readComments = account.comments.bind(account);
+let commentReads = 0;
+account.comments = (ticket) => {
+  commentReads++;
+  return readComments(ticket);
+};
+for (const query of ["type:ticket status:closed updated<90days", "type:ticket -tags:vip status<solved"]) {
+  const parsed = parseQuery(query);
+  commentReads = 0;
+  started = performance.now();
+  const count = countMatches(
+    account,
+    parsed,
+    { account, now: account.clock.now(), me: null },
+    typesOf(parsed),
+  );
+  console.log(
+    `search ${JSON.stringify(query)}: ${count} matches in ${seconds(performance.now() - started)}, ${commentReads} comment reads`,
+  );
+}
+account.comments = readComments;
 
 started = performance.now();
 let generated = 0;

@@ -120,3 +120,63 @@ export const NATIONAL_ID_VALID: Record<NationalIdKind, (v: string) => boolean> =
   SA_NATIONAL_ID: (v) => /^[12]\d{9}$/.test(v) && luhnValid(v),
   AE_EMIRATES_ID: (v) => /^784-\d{4}-\d{7}-\d$/.test(v) && luhnValid(v),
 };
+
+/**
+ * The birth date a date-bearing national id encodes, decoded with each country's century rules
+ * (written from the public specifications), or null when the century or date is impossible.
+ */
+export const BIRTH_DATE: Partial<Record<NationalIdKind, (v: string) => Date | null>> = {
+  DK_CPR: (v) => {
+    const d = digitsOf(v);
+    const yy = d[4]! * 10 + d[5]!;
+    const c = d[6]!;
+    // Seventh digit: 0-3 → 1900s; 4 and 9 → 2000-2036 else 1900s; 5-8 → 2000-2057 else 1858-1899.
+    const century = c <= 3 ? 1900 : c === 4 || c === 9 ? (yy <= 36 ? 2000 : 1900) : yy <= 57 ? 2000 : 1800;
+    return realDate(century + yy, d[2]! * 10 + d[3]!, d[0]! * 10 + d[1]!);
+  },
+  NO_FODSELSNUMMER: (v) => {
+    const d = digitsOf(v);
+    const yy = d[4]! * 10 + d[5]!;
+    const individual = Number(v.slice(6, 9));
+    const century =
+      individual <= 499
+        ? 1900
+        : individual <= 749 && yy >= 54
+          ? 1800
+          : individual >= 900 && yy >= 40
+            ? 1900
+            : yy <= 39
+              ? 2000
+              : null;
+    return century === null ? null : realDate(century + yy, d[2]! * 10 + d[3]!, d[0]! * 10 + d[1]!);
+  },
+  FI_HETU: (v) => {
+    const sign = v[6]!;
+    const century = "+".includes(sign)
+      ? 1800
+      : "-YXWVU".includes(sign)
+        ? 1900
+        : "ABCDEF".includes(sign)
+          ? 2000
+          : null;
+    const d = digitsOf(v.slice(0, 6));
+    return century === null
+      ? null
+      : realDate(century + d[4]! * 10 + d[5]!, d[2]! * 10 + d[3]!, d[0]! * 10 + d[1]!);
+  },
+  PL_PESEL: (v) => {
+    const d = digitsOf(v);
+    const mm = d[2]! * 10 + d[3]!;
+    const offset = [80, 0, 20, 40, 60].find((o) => mm - o >= 1 && mm - o <= 12);
+    if (offset === undefined) return null;
+    const century = { 80: 1800, 0: 1900, 20: 2000, 40: 2100, 60: 2200 }[offset]!;
+    return realDate(century + d[0]! * 10 + d[1]!, mm - offset, d[4]! * 10 + d[5]!);
+  },
+};
+
+function realDate(year: number, month: number, day: number): Date | null {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    ? date
+    : null;
+}

@@ -14,7 +14,7 @@ import {
   ipv6,
 } from "../../src/simulator/seed/pii.js";
 import { Rng } from "../../src/simulator/seed/rng.js";
-import { cardBrand, ibanValid, luhnValid, NATIONAL_ID_VALID } from "./pii-checks.js";
+import { BIRTH_DATE, cardBrand, ibanValid, luhnValid, NATIONAL_ID_VALID } from "./pii-checks.js";
 
 const rngs = (n: number, stream: number): Rng[] => Array.from({ length: n }, (_, i) => new Rng(7, stream, i));
 
@@ -57,6 +57,32 @@ describe("national id numbers", () => {
       const value = NATIONAL_IDS[kind](rng);
       expect(NATIONAL_ID_VALID[kind](value), value).toBe(true);
     }
+  });
+
+  it.each(Object.keys(BIRTH_DATE) as NationalIdKind[])(
+    "%s numbers encode a real past birth date in the century their markers say, 2000s births included where the scheme has them",
+    (kind) => {
+      const years = new Set<number>();
+      for (const rng of rngs(500, 5)) {
+        const value = NATIONAL_IDS[kind](rng);
+        const born = BIRTH_DATE[kind]!(value);
+        expect(born, value).not.toBeNull();
+        expect(born!.getTime(), value).toBeLessThan(Date.now());
+        years.add(Math.floor(born!.getUTCFullYear() / 100));
+      }
+      expect(years.has(19)).toBe(true);
+      if (kind === "FI_HETU" || kind === "PL_PESEL") expect(years.has(20)).toBe(true);
+    },
+  );
+
+  it("the birth-date decoders follow the century rules", () => {
+    expect(BIRTH_DATE.DK_CPR!("010105-4000")?.getUTCFullYear()).toBe(2005);
+    expect(BIRTH_DATE.DK_CPR!("010170-4000")?.getUTCFullYear()).toBe(1970);
+    expect(BIRTH_DATE.NO_FODSELSNUMMER!("01010550000")?.getUTCFullYear()).toBe(2005);
+    expect(BIRTH_DATE.FI_HETU!("131052-308T")?.getUTCFullYear()).toBe(1952);
+    expect(BIRTH_DATE.FI_HETU!("010105A123X")?.getUTCFullYear()).toBe(2005);
+    expect(BIRTH_DATE.PL_PESEL!("05222812345")?.getUTCFullYear()).toBe(2005);
+    expect(BIRTH_DATE.PL_PESEL!("05332812345")).toBeNull();
   });
 
   it("the validators reject a number with a wrong check digit", () => {

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { Account } from "../../src/simulator/account.js";
 import { DAY, HOUR, SimClock } from "../../src/simulator/clock.js";
 import { addTicket, addUser, viaChannel } from "../../src/simulator/factory.js";
@@ -375,6 +375,110 @@ describe("search query language: errors name the problem", () => {
   it("treats an unknown keyword as text rather than failing", () => {
     const t = ticket({ subject: "colour: blue" });
     expect(tickets("colour:blue")).toEqual([t.id]);
+  });
+});
+
+describe("search query language: the policies Hush runs", () => {
+  it("combines negated tags, status order and an absolute date as Hush's retention query does", () => {
+    const old = ticket({ status: "open", created_at: Date.UTC(2023, 5, 1) });
+    ticket({ status: "open", created_at: Date.UTC(2023, 5, 1), tags: ["legal-hold"] });
+    ticket({ status: "pending", created_at: Date.UTC(2023, 5, 1), tags: ["hush-redacted", "x"] });
+    ticket({ status: "solved", created_at: Date.UTC(2023, 5, 1) });
+    ticket({ status: "open", created_at: Date.UTC(2024, 0, 1, 12) });
+    expect(tickets("-tags:legal-hold -tags:hush-redacted status<solved created<2024-01-01")).toEqual([
+      old.id,
+    ]);
+  });
+
+  it("reads relative dates with <= and >= the same way as < and >", () => {
+    const old = ticket({ updated_at: T0 - 100 * DAY });
+    const recent = ticket({ updated_at: T0 - 10 * DAY });
+    expect(tickets("updated<=90days")).toEqual([old.id]);
+    expect(tickets("updated>=90days")).toEqual([recent.id]);
+    expect(tickets("status:closed updated<90days")).toEqual([]);
+  });
+
+  it("matches keywords and values case-insensitively", () => {
+    const spam = ticket({ status: "closed", tags: ["spam"] });
+    expect(tickets("STATUS:Closed Tags:SPAM")).toEqual([spam.id]);
+    expect(tickets("requester:JANE.DOE@EXAMPLE.COM")).toEqual([spam.id]);
+    // Stored tags are matched case-insensitively too (user tags keep the case they were sent in).
+    const premium = addUser(account, { name: "Pia", tags: ["Premium_Support"] });
+    expect(find("type:user tags:premium_support")).toEqual([`user:${premium.id}`]);
+    expect(find('type:user tags:"PREMIUM_SUPPORT"')).toEqual([`user:${premium.id}`]);
+  });
+
+  it("finds a ticket by its id written as a bare number, as Zendesk's query=3245227 does", () => {
+    const a = ticket({ subject: "Hello" });
+    ticket({ subject: "Other" });
+    expect(tickets(String(a.id))).toEqual([a.id]);
+  });
+
+  it("finds Hush's copies by external_id and custom field values", () => {
+    const copy = ticket({ external_id: "hush-copy-123", custom_fields: [{ id: 77, value: "EU" }] });
+    ticket({ external_id: "hush-copy-1234" });
+    expect(find("external_id:hush-copy-123")).toEqual([`ticket:${copy.id}`]);
+    expect(tickets("custom_field_77:eu")).toEqual([copy.id]);
+  });
+
+  it("finds end users not updated for two years", () => {
+    jane.updated_at = T0 - 800 * DAY;
+    expect(find("type:user role:end-user updated<2years")).toEqual([`user:${jane.id}`]);
+  });
+});
+
+describe("search query language: cost", () => {
+  it("reads comments only for terms that need them, so structured queries stay cheap on a big account", () => {
+    ticket({ status: "closed", tags: ["spam"], updated_at: T0 - 100 * DAY }, ["hello"]);
+    const comments = vi.spyOn(account, "comments");
+    find(
+      "type:ticket status:closed tags:spam updated<90days -tags:legal-hold requester:jane.doe@example.com",
+    );
+    expect(comments).not.toHaveBeenCalled();
+    find("type:ticket status:closed hello");
+    expect(comments).toHaveBeenCalledTimes(1);
+    // Cheap terms run first: a ticket they rule out never has its comments read.
+    comments.mockClear();
+    find("type:ticket status:open hello");
+    expect(comments).not.toHaveBeenCalled();
+  });
+});
+
+describe("search query language: syntax Zendesk does not have is refused, not guessed", () => {
+  const error = (query: string): string => {
+    try {
+      find(query);
+    } catch (e) {
+      expect(e).toBeInstanceOf(SearchQueryError);
+      return (e as Error).message;
+    }
+    throw new Error(`query ${query} did not fail`);
+  };
+
+  it("refuses OR, AND, NOT and parentheses instead of searching them as words", () => {
+    ticket({ status: "closed", subject: "or and not" });
+    expect(error("status:closed OR status:solved")).toMatch(
+      /OR.*repeat the keyword.*status:closed status:solved/,
+    );
+    expect(error("tags:a AND tags:b")).toMatch(/AND.*terms are ANDed/);
+    expect(error("NOT tags:a")).toMatch(/NOT.*-tags:a/);
+    expect(error("(status:closed status:solved)")).toMatch(/parenthes/);
+    expect(error("type:ticket (tags:a)")).toMatch(/parenthes/);
+    // Quoted, the same characters are an ordinary phrase.
+    expect(tickets('"or and not"')).toHaveLength(1);
+  });
+
+  it("refuses relative dates written with a space or as words", () => {
+    expect(error("updated<90 days")).toMatch(/"90" is not a date/);
+    expect(error("created>yesterday")).toMatch(/not a date/);
+  });
+
+  it("refuses Zendesk keywords the simulator does not implement rather than searching them as text", () => {
+    expect(error('form:"Default Ticket Form"')).toMatch(/form.*not supported by the simulator/);
+    expect(error("recipient:support@acme.test")).toMatch(/recipient.*not supported/);
+    expect(error("satisfaction:bad")).toMatch(/satisfaction.*not supported/);
+    expect(error("fieldvalue:12345")).toMatch(/fieldvalue.*not supported/);
+    expect(error("type:user user:amy")).toMatch(/user.*not supported/);
   });
 });
 

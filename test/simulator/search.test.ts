@@ -61,6 +61,16 @@ describe("search endpoints", () => {
       });
     });
 
+    it("caps by page x per_page, not by page number: per_page=50 reaches page 20 but not 21", async () => {
+      const url = (page: number): string =>
+        `/api/v2/search.json?query=${q("tags:cap")}&per_page=50&page=${page}`;
+      const twentieth = await s.current.api("GET", url(20));
+      expect(twentieth.status).toBe(200);
+      expect(twentieth.body.results).toHaveLength(50);
+      expect(twentieth.body.count).toBe(1500);
+      expect((await s.current.api("GET", url(21))).status).toBe(422);
+    });
+
     it("pages without repeating results and sorts by sort_by/sort_order", async () => {
       const seen = new Set<number>();
       for (let page = 1; page <= 3; page++) {

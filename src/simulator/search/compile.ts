@@ -112,13 +112,18 @@ export function booleanValue(term: Term, clause: Clause): boolean {
   throw new SearchQueryError(`"${term.source}": ${clause.keyword} must be true or false.`);
 }
 
-/** Tags: a quoted value lists tags that must ALL be present; `none` = no tags. */
+/**
+ * Tags: a quoted value lists tags that must ALL be present; `none` = no tags. Case-insensitive on
+ * both sides: ticket tags are stored lower-case, but user tags keep the case they were sent in.
+ */
 export function tagsTest(term: Term): (tags: readonly string[]) => boolean {
   const wanted = term.value.toLowerCase().split(/\s+/).filter(Boolean);
   if (wanted.length === 1 && wanted[0] === "none" && !term.quoted) return (tags) => tags.length === 0;
   const last = wanted.length - 1;
+  const has = (tags: readonly string[], w: string): boolean =>
+    tags.includes(w) || tags.some((t) => t.length === w.length && t.toLowerCase() === w);
   return (tags) =>
     wanted.every((w, i) =>
-      term.wildcard && i === last ? tags.some((t) => t.toLowerCase().startsWith(w)) : tags.includes(w),
+      term.wildcard && i === last ? tags.some((t) => t.toLowerCase().startsWith(w)) : has(tags, w),
     );
 }

@@ -41,6 +41,23 @@ export const KEYWORDS: Record<ResultType, ReadonlySet<string>> = {
 /** Keywords that control the search itself rather than match records. */
 export const CONTROL_KEYWORDS = new Set(["type", "order_by", "sort"]);
 
+/**
+ * Keywords Zendesk documents (ZENDESK_API.md 4.4 and the search reference) that the simulator does
+ * not implement: searched as text they would silently match nothing, so the query is refused.
+ */
+export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
+  "form",
+  "recipient",
+  "fieldvalue",
+  "satisfaction",
+  "user",
+  "notes",
+  "details",
+  "is_verified",
+  "is_suspended",
+  "custom_status_id",
+]);
+
 /** Alternative spellings Zendesk accepts. */
 export const ALIASES: Record<string, string> = { tag: "tags" };
 

@@ -44,7 +44,36 @@ export function tokenize(query: string): RawTerm[] {
   if (sources.length > MAX_TERMS) {
     throw new SearchQueryError(`The query has ${sources.length} terms; search accepts at most ${MAX_TERMS}.`);
   }
+  sources.forEach(refuseBoolean);
   return sources.filter((s) => s !== "-").map(parseTerm);
+}
+
+/**
+ * Zendesk's query language has no boolean operators or grouping (ZENDESK_API.md 4.4): terms are
+ * ANDed and a repeated keyword is ORed. Searching `OR` or `(status:open` as words would quietly
+ * return a different set than the caller meant, so they are refused with the way to write it.
+ */
+function refuseBoolean(source: string, index: number, sources: string[]): void {
+  const next = sources[index + 1] ?? "keyword:value";
+  if (source === "OR") {
+    const prev = sources[index - 1] ?? "keyword:a";
+    throw new SearchQueryError(
+      `OR is not an operator in search: to match either value, repeat the keyword without OR (e.g. ${prev} ${next}).`,
+    );
+  }
+  if (source === "AND") {
+    throw new SearchQueryError("AND is not an operator in search: terms are ANDed already; remove AND.");
+  }
+  if (source === "NOT") {
+    throw new SearchQueryError(
+      `NOT is not an operator in search: put a minus before the term instead (-${next}).`,
+    );
+  }
+  if (/[()]/.test(source.replace(/"[^"]*"/g, ""))) {
+    throw new SearchQueryError(
+      `"${source}": search has no parentheses or grouping; remove them (quote a value that contains them, e.g. subject:"(draft)").`,
+    );
+  }
 }
 
 function parseTerm(source: string): RawTerm {

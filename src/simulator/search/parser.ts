@@ -9,6 +9,7 @@ import {
   RESULT_TYPES,
   type ResultType,
   type SortField,
+  UNSUPPORTED_KEYWORDS,
 } from "./keywords.js";
 import { type RawTerm, tokenize } from "./lexer.js";
 
@@ -66,6 +67,11 @@ export function parseQuery(query: string): ParsedQuery {
   const orGroups = new Map<string, Clause>();
   for (const term of raw) {
     const keyword = term.keyword === null ? null : (ALIASES[term.keyword] ?? term.keyword);
+    if (keyword !== null && UNSUPPORTED_KEYWORDS.has(keyword)) {
+      throw new SearchQueryError(
+        `"${term.source}": ${keyword} is a Zendesk search keyword that is not supported by the simulator; remove it.`,
+      );
+    }
     if (keyword === null || !isKnownKeyword(keyword)) {
       addText(parsed, term);
       continue;

@@ -50,10 +50,13 @@ export function compileTicketMatcher(
         : cheap(clause.negated ? () => true : () => false),
   );
   for (const term of query.text) {
+    // A bare number also finds the ticket with that id (`query=3245227`, ZENDESK_API.md 4.4).
+    const id = /^\d+$/.test(term.value) && !term.wildcard ? Number(term.value) : null;
     predicates.push(
       compileText<Ticket, TicketScope>(
         term,
-        (t, scope, pattern) => pattern.test(t.subject) || scope.comments(t).some((c) => pattern.test(c.body)),
+        (t, scope, pattern) =>
+          t.id === id || pattern.test(t.subject) || scope.comments(t).some((c) => pattern.test(c.body)),
         true,
       ),
     );
