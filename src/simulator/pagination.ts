@@ -148,3 +148,37 @@ function firstIndex<T>(sorted: readonly T[], predicate: (item: T) => boolean): n
   }
   return lo;
 }
+
+/**
+ * A list response in whichever pagination style the request asked for (ZENDESK_API.md 3):
+ * `{<key>: [...], meta, links}` for cursor, `{<key>: [...], next_page, previous_page, count}` for offset.
+ */
+export function listResponse<T>(
+  ctx: RouteContext,
+  key: string,
+  sorted: readonly T[],
+  keyOf: (item: T) => SortKey,
+  toJson: (item: T) => unknown,
+): Record<string, unknown> {
+  if (wantsCursor(ctx)) {
+    const page = cursorPage(ctx, sorted, keyOf);
+    return { [key]: page.items.map(toJson), meta: page.meta, links: page.links };
+  }
+  return offsetResponse(ctx, key, sorted, toJson);
+}
+
+/** An offset-paginated list response: `{<key>: [...], next_page, previous_page, count}`. */
+export function offsetResponse<T>(
+  ctx: RouteContext,
+  key: string,
+  items: readonly T[],
+  toJson: (item: T) => unknown,
+): Record<string, unknown> {
+  const page = offsetPage(ctx, items);
+  return {
+    [key]: page.items.map(toJson),
+    next_page: page.next_page,
+    previous_page: page.previous_page,
+    count: page.count,
+  };
+}

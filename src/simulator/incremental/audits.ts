@@ -1,7 +1,6 @@
 import type { Account } from "../account.js";
-import { isoTime } from "../clock.js";
 import type { Audit, AuditEvent, CommentRecord, Ticket } from "../model.js";
-import { attachmentJson, htmlFromPlain } from "../serialize.js";
+import { commentJson } from "../serialize.js";
 
 // A ticket's audits as the API shows them: the stored ones (written by updates and redactions)
 // plus, for comments whose audit was never stored (seeded and imported tickets), an audit holding
@@ -9,17 +8,8 @@ import { attachmentJson, htmlFromPlain } from "../serialize.js";
 // text never comes back through audits or ticket_events.
 
 export function commentEvent(comment: CommentRecord, baseUrl: string): AuditEvent {
-  return {
-    id: comment.id,
-    type: "Comment",
-    author_id: comment.author_id,
-    body: comment.body,
-    html_body: comment.html_body ?? htmlFromPlain(comment.body),
-    plain_body: comment.body,
-    public: comment.public,
-    attachments: comment.attachments.map((a) => attachmentJson(a, baseUrl)),
-    audit_id: comment.audit_id,
-  };
+  const { via: _via, created_at: _created, metadata: _metadata, ...event } = commentJson(comment, baseUrl);
+  return { ...event, id: comment.id, type: "Comment" };
 }
 
 /** The ticket's audits, oldest first (by created_at, then id). */
@@ -49,16 +39,4 @@ export function ticketAudits(account: Account, ticket: Ticket, baseUrl: string):
     });
   }
   return audits.sort((a, b) => a.created_at - b.created_at || a.id - b.id);
-}
-
-export function auditJson(audit: Audit): Record<string, unknown> {
-  return {
-    id: audit.id,
-    ticket_id: audit.ticket_id,
-    created_at: isoTime(audit.created_at),
-    author_id: audit.author_id,
-    metadata: { system: {}, custom: {} },
-    via: audit.via,
-    events: audit.events,
-  };
 }

@@ -1,9 +1,9 @@
 import { isoTime, MINUTE } from "../clock.js";
 import { closedTicket, notFound } from "../errors.js";
 import { viaChannel } from "../factory.js";
-import { auditJson, ticketAudits } from "../incremental/audits.js";
+import { ticketAudits } from "../incremental/audits.js";
 import type { CommentRecord } from "../model.js";
-import { cursorPage, offsetPage, wantsCursor } from "../pagination.js";
+import { listResponse, offsetResponse, wantsCursor } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
 import {
   bodyTicketId,
@@ -15,6 +15,7 @@ import {
 import { commentOf, findAttachment, visibleTicket } from "../redaction/lookup.js";
 import { RawBody, type Route, type RouteContext, route } from "../route.js";
 import { attachmentJson, commentJson } from "../serialize.js";
+import { auditJson } from "../tickets/audit.js";
 
 // Ticket comments, their redaction, ticket audits and attachment downloads (ZENDESK_API.md 6).
 
@@ -35,17 +36,10 @@ function paged<T>(
   if (wantsCursor(ctx)) {
     const descending = ctx.query["sort"] === "-created_at";
     const sorted = descending ? [...items].reverse() : items;
-    const page = cursorPage(ctx, sorted, (item) => key(item).map((n) => (descending ? -n : n)));
-    return { [wrapper]: page.items.map(json), meta: page.meta, links: page.links };
+    return listResponse(ctx, wrapper, sorted, (item) => key(item).map((n) => (descending ? -n : n)), json);
   }
   const sorted = ctx.query["sort_order"] === "desc" ? [...items].reverse() : items;
-  const page = offsetPage(ctx, sorted);
-  return {
-    [wrapper]: page.items.map(json),
-    next_page: page.next_page,
-    previous_page: page.previous_page,
-    count: page.count,
-  };
+  return offsetResponse(ctx, wrapper, sorted, json);
 }
 
 /** Inline images are listed only with `include_inline_images=true` (6.1). */

@@ -2,7 +2,7 @@ import { requireDeletePermission } from "../auth.js";
 import { idList, numericParam } from "../body.js";
 import { isoTime } from "../clock.js";
 import type { DeletedTicket } from "../model.js";
-import { cursorPage, offsetPage, wantsCursor } from "../pagination.js";
+import { listResponse } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
 import { type Route, type RouteContext, route } from "../route.js";
 import { archivedAtDeletion, restorable, restoreTicket } from "../tickets/delete.js";
@@ -39,21 +39,7 @@ function listDeleted(ctx: RouteContext): Record<string, unknown> {
   const { field, descending } = requestedOrder(ctx.query, Object.keys(SORT_VALUES), "id");
   const keyOf = ordering(SORT_VALUES[field]!, (d: DeletedTicket) => d.ticket.id, descending);
   const sorted = sortBy(listed, keyOf);
-  if (wantsCursor(ctx)) {
-    const page = cursorPage(ctx, sorted, keyOf);
-    return {
-      deleted_tickets: page.items.map((d) => deletedJson(ctx, d)),
-      meta: page.meta,
-      links: page.links,
-    };
-  }
-  const page = offsetPage(ctx, sorted);
-  return {
-    deleted_tickets: page.items.map((d) => deletedJson(ctx, d)),
-    count: page.count,
-    next_page: page.next_page,
-    previous_page: page.previous_page,
-  };
+  return listResponse(ctx, "deleted_tickets", sorted, keyOf, (d) => deletedJson(ctx, d));
 }
 
 /** Queues permanent deletion of soft-deleted tickets; the job result is one all-or-nothing flag (7). */

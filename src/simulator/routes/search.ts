@@ -1,6 +1,6 @@
 import { badRequest, ZendeskError } from "../errors.js";
 import type { User } from "../model.js";
-import { offsetPage, pageUrl } from "../pagination.js";
+import { offsetResponse, pageUrl } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
 import { type Route, type RouteContext, route } from "../route.js";
 import type { CompileEnv } from "../search/compile.js";
@@ -171,13 +171,7 @@ function userSearch(ctx: RouteContext): unknown {
     guarded(() => scan(ctx.account, query, env(ctx), ["user"], (_type, user) => found.push(user as User)));
   }
   users.sort((a, b) => a.id - b.id);
-  const page = offsetPage(ctx, users);
-  return {
-    users: page.items.map((u) => userJson(u, ctx.baseUrl)),
-    next_page: page.next_page,
-    previous_page: page.previous_page,
-    count: page.count,
-  };
+  return offsetResponse(ctx, "users", users, (u) => userJson(u, ctx.baseUrl));
 }
 
 export const searchRoutes: Route[] = [

@@ -2,6 +2,7 @@ import { requireAdmin } from "../auth.js";
 import { dropReadOnlyKeys, idList, wrapped } from "../body.js";
 import { recordInvalid } from "../errors.js";
 import type { User } from "../model.js";
+import { listResponse } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
 import { type Route, type RouteContext, route } from "../route.js";
 import { ticketJson, userJson } from "../serialize.js";
@@ -10,7 +11,7 @@ import { planUserChanges, READ_ONLY_USER_KEYS, requireCanManage } from "../users
 import { deletedUserRoutes } from "../users/deleted-user-routes.js";
 import { identityRoutes } from "../users/identity-routes.js";
 import { createUser, softDeleteUser } from "../users/lifecycle.js";
-import { byId, listResponse, liveUser, multiValues, shownUser } from "../users/listing.js";
+import { byId, liveUser, multiValues, shownUser } from "../users/listing.js";
 import { organizationRoutes } from "../users/organization-routes.js";
 
 // Users (ZENDESK_API.md 8). GET /users/{id} shows soft-deleted users (active: false) and the

@@ -1,7 +1,7 @@
 import type { Account } from "../account.js";
 import { badRequest } from "../errors.js";
 import { TICKET_STATUSES, type Ticket } from "../model.js";
-import { cursorPage, offsetPage, wantsCursor } from "../pagination.js";
+import { listResponse, wantsCursor } from "../pagination.js";
 import type { RouteContext } from "../route.js";
 import { ticketJson } from "../serialize.js";
 import { ordering, requestedOrder, type SortValue, sortBy } from "./order.js";
@@ -26,18 +26,8 @@ export function listTickets(ctx: RouteContext): Record<string, unknown> {
   const { field, descending } = requestedOrder(ctx.query, Object.keys(SORT_VALUES), "id");
   const keyOf = ordering(SORT_VALUES[field]!, (t: Ticket) => t.id, descending);
   const sorted = sortBy(visible, keyOf);
-  const json = (t: Ticket) => ticketJson(account, t, ctx.baseUrl);
-  if (wantsCursor(ctx)) {
-    if (ctx.query["page"] !== undefined)
-      throw badRequest("InvalidPaginationParameter", "page and page[...] cannot be combined");
-    const page = cursorPage(ctx, sorted, keyOf);
-    return { tickets: page.items.map(json), meta: page.meta, links: page.links };
+  if (wantsCursor(ctx) && ctx.query["page"] !== undefined) {
+    throw badRequest("InvalidPaginationParameter", "page and page[...] cannot be combined");
   }
-  const page = offsetPage(ctx, sorted);
-  return {
-    tickets: page.items.map(json),
-    count: page.count,
-    next_page: page.next_page,
-    previous_page: page.previous_page,
-  };
+  return listResponse(ctx, "tickets", sorted, keyOf, (t) => ticketJson(account, t, ctx.baseUrl));
 }

@@ -1,10 +1,11 @@
 import { numericParam } from "../body.js";
 import { isoTime } from "../clock.js";
 import { notFound } from "../errors.js";
+import { listResponse } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
 import { type Route, route } from "../route.js";
 import { deletedUserJson, permanentlyDeleteUser } from "./lifecycle.js";
-import { byId, listResponse } from "./listing.js";
+import { byId } from "./listing.js";
 
 // Deleted users (ZENDESK_API.md 8.2, 8.4): the list and count include soft- and permanently deleted
 // users; show and permanent delete only soft-deleted ones ("deleted but not permanently yet").

@@ -1,6 +1,7 @@
 import { dropReadOnlyKeys, numericParam, wrapped } from "../body.js";
 import { notFound } from "../errors.js";
 import type { Identity, User } from "../model.js";
+import { listResponse } from "../pagination.js";
 import { type Route, type RouteContext, route } from "../route.js";
 import { identityJson } from "../serialize.js";
 import { requireCanManage } from "./changes.js";
@@ -14,7 +15,7 @@ import {
   removeIdentity,
   syncUserFromIdentities,
 } from "./identities.js";
-import { byId, listResponse, liveUser, multiValues, shownUser } from "./listing.js";
+import { byId, liveUser, multiValues, shownUser } from "./listing.js";
 
 // User identities (ZENDESK_API.md 8.3). Reads work for soft-deleted users too (their identities are
 // kept until permanent deletion); writes need a live user the caller may manage.

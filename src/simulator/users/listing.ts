@@ -1,32 +1,7 @@
 import { numericParam } from "../body.js";
 import { notFound } from "../errors.js";
 import type { Organization, User } from "../model.js";
-import { cursorPage, offsetPage, type SortKey, wantsCursor } from "../pagination.js";
 import type { RouteContext } from "../route.js";
-
-/**
- * A list response in whichever pagination style the request asked for (ZENDESK_API.md 3):
- * `{<key>: [...], meta, links}` for cursor, `{<key>: [...], next_page, previous_page, count}` for offset.
- */
-export function listResponse<T>(
-  ctx: RouteContext,
-  key: string,
-  sorted: readonly T[],
-  keyOf: (item: T) => SortKey,
-  toJson: (item: T) => unknown,
-): Record<string, unknown> {
-  if (wantsCursor(ctx)) {
-    const page = cursorPage(ctx, sorted, keyOf);
-    return { [key]: page.items.map(toJson), meta: page.meta, links: page.links };
-  }
-  const page = offsetPage(ctx, sorted);
-  return {
-    [key]: page.items.map(toJson),
-    next_page: page.next_page,
-    previous_page: page.previous_page,
-    count: page.count,
-  };
-}
 
 /** All values of a filter given as `name=a`, `name[]=a&name[]=b` or `name[]=a,b`. */
 export function multiValues(ctx: RouteContext, name: string): string[] {

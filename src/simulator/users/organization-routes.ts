@@ -1,8 +1,9 @@
 import { idList } from "../body.js";
 import type { Organization } from "../model.js";
+import { listResponse } from "../pagination.js";
 import { type Route, route } from "../route.js";
 import { organizationJson } from "../serialize.js";
-import { byId, listResponse, organizationOr404 } from "./listing.js";
+import { byId, organizationOr404 } from "./listing.js";
 
 // Read-only organizations: enough for sideloads and for users' organization_id.
 
