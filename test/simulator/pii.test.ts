@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { isValidIBAN } from "ibantools";
 import { isValidPhoneNumber, parsePhoneNumber } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import { postalAddress } from "../../src/simulator/seed/addresses.js";
@@ -49,6 +50,15 @@ describe("IBANs", () => {
       }
     },
   );
+
+  // ibantools also checks the national check digits inside the BBAN (NO, PL, ES, PT, FR among others),
+  // as a strict detector would.
+  it.each(Object.keys(IBAN_LAYOUTS))("%s IBANs pass a strict validator's national checks", (country) => {
+    for (const rng of rngs(300, 5)) {
+      const value = iban(rng, country as IbanCountry);
+      expect(isValidIBAN(value.replace(/ /g, "")), value).toBe(true);
+    }
+  });
 });
 
 describe("national id numbers", () => {

@@ -70,9 +70,62 @@ function bban(rng: Rng, layout: string): string {
   return out;
 }
 
-/** An IBAN with correct mod-97 check digits and national length, grouped in fours or compact. */
+const digitsOf = (text: string): number[] => [...text].map(Number);
+const weighted = (digits: number[], weights: readonly number[]): number =>
+  digits.reduce((sum, d, i) => sum + d * weights[i % weights.length]!, 0);
+
+/** Spain's two "dígitos de control": bank+branch and account, weights 1,2,4,8,5,10,9,7,3,6 mod 11. */
+function spanishControl(digits: string): number {
+  const rest = 11 - (weighted(digitsOf(digits), [1, 2, 4, 8, 5, 10, 9, 7, 3, 6]) % 11);
+  return rest === 11 ? 0 : rest === 10 ? 1 : rest;
+}
+
+/**
+ * Several countries put their own check digits inside the BBAN, and strict IBAN validators check
+ * them too; a seeded IBAN that fails them would be invisible to such a detector.
+ */
+const NATIONAL_BBAN: Partial<Record<IbanCountry, (rng: Rng) => string>> = {
+  // Bank+account, then a mod-11 digit over weights 5,4,3,2,7,6,5,4,3,2 (10 is never issued).
+  NO: (rng) => {
+    for (;;) {
+      const body = rng.digits(10);
+      const rest = 11 - (weighted(digitsOf(body), [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11);
+      if (rest !== 10) return `${body}${rest === 11 ? 0 : rest}`;
+    }
+  },
+  // The 8-digit bank sort code ends with a check digit over weights 3,9,7,1,3,9,7.
+  PL: (rng) => {
+    const sort = rng.digits(7);
+    const check = (10 - (weighted(digitsOf(sort), [3, 9, 7, 1, 3, 9, 7]) % 10)) % 10;
+    return `${sort}${check}${rng.digits(16)}`;
+  },
+  // Bank(4) branch(4) control(2) account(10).
+  ES: (rng) => {
+    const bankBranch = rng.digits(8);
+    const account = rng.digits(10);
+    return `${bankBranch}${spanishControl(`00${bankBranch}`)}${spanishControl(account)}${account}`;
+  },
+  // Bank(4) branch(4) account(11) and two digits making the whole BBAN ≡ 1 (mod 97).
+  PT: (rng) => {
+    const body = rng.digits(19);
+    return `${body}${String(98 - mod97(`${body}00`)).padStart(2, "0")}`;
+  },
+  // Bank(5) branch(5) account(11) and the "clé RIB": 97 - (89·bank + 15·branch + 3·account) mod 97.
+  FR: (rng) => {
+    const bank = rng.digits(5);
+    const branch = rng.digits(5);
+    const account = rng.digits(11);
+    const key = 97 - ((89 * Number(bank) + 15 * Number(branch) + 3 * (Number(account) % 97)) % 97);
+    return `${bank}${branch}${account}${String(key).padStart(2, "0")}`;
+  },
+};
+
+/**
+ * An IBAN with correct mod-97 check digits, national length and, where the country has them,
+ * national check digits inside the BBAN; grouped in fours or compact.
+ */
 export function iban(rng: Rng, country: IbanCountry): string {
-  const body = bban(rng, IBAN_LAYOUTS[country]);
+  const body = NATIONAL_BBAN[country]?.(rng) ?? bban(rng, IBAN_LAYOUTS[country]);
   const check = 98 - mod97(`${body}${country}00`);
   const compact = `${country}${String(check).padStart(2, "0")}${body}`;
   return rng.chance(0.7) ? (compact.match(/.{1,4}/g) ?? []).join(" ") : compact;
