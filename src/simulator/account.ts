@@ -33,6 +33,11 @@ export interface AccountSettings {
   redactionsCountAsTicketUpdates: boolean;
   /** The "Modify closed tickets" admin setting: lets admins change tags, subject, priority of closed tickets. */
   modifyClosedTickets: boolean;
+  /**
+   * Zendesk does not guarantee the order of a job's results (ZENDESK_API.md 7, secondary source);
+   * when set, completed jobs list them in reverse, so clients must match results by `id`/`index`.
+   */
+  reverseJobResults: boolean;
 }
 
 export const DEFAULT_SETTINGS: AccountSettings = {
@@ -45,6 +50,7 @@ export const DEFAULT_SETTINGS: AccountSettings = {
   jobMsPerItem: 0,
   redactionsCountAsTicketUpdates: true,
   modifyClosedTickets: false,
+  reverseJobResults: false,
 };
 
 /** Faults injected per account, at start or at run time through /__sim. */

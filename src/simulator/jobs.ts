@@ -91,6 +91,7 @@ export function advanceJobs(account: Account): void {
       job.status = "completed";
       job.message = `Completed at ${isoTime(now).replace("T", " ").replace("Z", " +0000")}`;
       if (job.summarize) job.results = job.summarize(results);
+      else if (account.settings.reverseJobResults) job.results = [...results].reverse();
     }
   }
 }

@@ -120,6 +120,21 @@ describe("bulk ticket jobs and job statuses", () => {
     expect(acct().tickets.get(b.id)).toMatchObject({ tags: ["gdpr"], priority: "low" });
   });
 
+  it("lists results in reverse when reverseJobResults is set, so clients must match by id", async () => {
+    const a = fixture();
+    const b = fixture();
+    await s.current.inspect("PUT", "/__sim/settings", { reverseJobResults: true });
+    try {
+      const res = await s.current.api("PUT", `/api/v2/tickets/update_many?ids=${a.id},${b.id}`, {
+        ticket: { priority: "high" },
+      });
+      const done = await job(res.body.job_status.id);
+      expect(done.results.map((r: { id: number }) => r.id)).toEqual([b.id, a.id]);
+    } finally {
+      await s.current.inspect("PUT", "/__sim/settings", { reverseJobResults: false });
+    }
+  });
+
   it("update_many in batch fails closed, missing and conflicting tickets in their own entries", async () => {
     const ok = fixture();
     const closed = fixture({ status: "closed", closed_at: acct().clock.now() });

@@ -63,6 +63,7 @@ const settingsBody = z.strictObject({
   jobMsPerItem: z.number().int().min(0).optional(),
   redactionsCountAsTicketUpdates: z.boolean().optional(),
   modifyClosedTickets: z.boolean().optional(),
+  reverseJobResults: z.boolean().optional(),
 });
 
 export const inspectionRoutes: Route[] = [
