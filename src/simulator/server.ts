@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Account } from "./account.js";
 import { authenticate } from "./auth.js";
-import { accountRateLimited, ZendeskError } from "./errors.js";
+import { accountRateLimited, invalidEndpoint, ZendeskError } from "./errors.js";
 import { advanceJobs } from "./jobs.js";
 import { expireDeleted } from "./lifecycle.js";
 import { RawBody, type Route, type RouteContext } from "./route.js";
@@ -75,8 +75,7 @@ export function buildServer(sim: Simulator, options: { maxBodyBytes: number }): 
   );
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: "InvalidEndpoint", description: "Not found" });
-    logRequest(sim, request, "(unknown)", 404);
+    logRequest(sim, request, "(unknown)", render(reply, invalidEndpoint()));
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -184,7 +183,7 @@ async function handleApi(
   startTimes.set(request.raw, performance.now());
   const resolved = resolveAccount(sim, request);
   if (!resolved) {
-    render(reply, new ZendeskError(404, { error: "InvalidEndpoint", description: "Not found" }));
+    render(reply, invalidEndpoint());
     return;
   }
   const { account, baseUrl } = resolved;

@@ -82,8 +82,6 @@ const ORDERABLE = new Set(["status", "priority", "created", "updated", "solved",
 export const isOrderable = (keyword: string): boolean =>
   ORDERABLE.has(keyword) || customFieldId(keyword) !== null;
 
-export const DATE_KEYWORDS = new Set(["created", "updated", "solved", "due_date"]);
-
 export type SortField = "created_at" | "updated_at" | "priority" | "status" | "ticket_type";
 export const SORT_FIELDS: readonly SortField[] = [
   "created_at",

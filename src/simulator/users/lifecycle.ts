@@ -86,8 +86,6 @@ export function permanentlyDeleteUser(account: Account, actor: User, userId: num
   return user;
 }
 
-export const isDeleted = (user: User): boolean => user.deleted_at !== null;
-
 /** The deleted-user object of /deleted_users (OpenAPI DeletedUserObject). */
 export function deletedUserJson(user: User, baseUrl: string): Record<string, unknown> {
   return {
