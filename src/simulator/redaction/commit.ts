@@ -1,15 +1,32 @@
 import type { Account } from "../account.js";
-import { viaChannel } from "../factory.js";
 import type { AuditEvent, CommentRecord, Ticket } from "../model.js";
+import { eventId, newAudit } from "../tickets/audit.js";
 
 /** The tag Zendesk adds to every redacted ticket (ZENDESK_API.md 6.6). */
 export const REDACTED_TAG = "redacted_content";
 
 /**
- * Stores a redacted comment as a ticket update: bumps updated_at/generated_timestamp (so the
- * ticket re-appears in incremental exports), adds the `redacted_content` tag and writes an audit
- * with the redaction events (ZENDESK_API.md 6.6). Call only after every check has passed.
+ * Stores a changed comment as a ticket update: bumps updated_at/generated_timestamp (so the
+ * ticket re-appears in incremental exports) and writes an audit with `events`. Call only after
+ * every check has passed.
  */
+export function commitCommentChange(
+  account: Account,
+  ticket: Ticket,
+  authorId: number,
+  changed: CommentRecord,
+  events: Omit<AuditEvent, "id">[],
+): void {
+  // A new array and a new record: seeded comments may be shared with the seed's generator.
+  const comments = account.comments(ticket).map((c) => (c.id === changed.id ? changed : c));
+  account.changingTicket(ticket);
+  account.setComments(ticket.id, comments);
+  const audit = newAudit(account, ticket.id, authorId, account.clock.now());
+  audit.events = events.map((e) => ({ ...e, id: eventId(account) }) as AuditEvent);
+  account.addAudit(audit);
+}
+
+/** A comment change that is a redaction also adds the `redacted_content` tag (ZENDESK_API.md 6.6). */
 export function commitRedaction(
   account: Account,
   ticket: Ticket,
@@ -17,18 +34,6 @@ export function commitRedaction(
   redacted: CommentRecord,
   events: Omit<AuditEvent, "id">[],
 ): void {
-  // A new array and a new record: seeded comments may be shared with the seed's generator.
-  const comments = account.comments(ticket).map((c) => (c.id === redacted.id ? redacted : c));
-  account.changingTicket(ticket);
-  account.setComments(ticket.id, comments);
+  commitCommentChange(account, ticket, authorId, redacted, events);
   if (!ticket.tags.includes(REDACTED_TAG)) ticket.tags = [...ticket.tags, REDACTED_TAG];
-  account.addAudit({
-    id: account.nextId("audit"),
-    ticket_id: ticket.id,
-    author_id: authorId,
-    created_at: account.clock.now(),
-    via: viaChannel("api"),
-    // Audit event ids share the comment id sequence, as Zendesk's do (see tickets/audit.ts).
-    events: events.map((e) => ({ ...e, id: account.nextId("comment") }) as AuditEvent),
-  });
 }

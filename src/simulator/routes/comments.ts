@@ -1,10 +1,10 @@
 import { isoTime, MINUTE } from "../clock.js";
 import { closedTicket, notFound } from "../errors.js";
-import { viaChannel } from "../factory.js";
 import { ticketAudits } from "../incremental/audits.js";
 import type { CommentRecord } from "../model.js";
 import { listResponse, offsetResponse, wantsCursor } from "../pagination.js";
 import { buckets } from "../ratelimit.js";
+import { commitCommentChange } from "../redaction/commit.js";
 import {
   bodyTicketId,
   redactCommentAttachment,
@@ -76,26 +76,9 @@ function makePrivate(ctx: RouteContext): unknown {
   const comment = commentOf(ctx.account, ticket, idOf(ctx, "id"));
   if (ticket.status === "closed") throw closedTicket();
   if (comment.public) {
-    const comments = ctx.account
-      .comments(ticket)
-      .map((c) => (c.id === comment.id ? { ...c, public: false } : c));
-    ctx.account.changingTicket(ticket);
-    ctx.account.setComments(ticket.id, comments);
-    ctx.account.addAudit({
-      id: ctx.account.nextId("audit"),
-      ticket_id: ticket.id,
-      author_id: ctx.user.id,
-      created_at: ctx.now,
-      via: viaChannel("api"),
-      events: [
-        {
-          id: ctx.account.nextId("comment"),
-          type: "CommentPrivacyChange",
-          comment_id: comment.id,
-          public: false,
-        },
-      ],
-    });
+    commitCommentChange(ctx.account, ticket, ctx.user.id, { ...comment, public: false }, [
+      { type: "CommentPrivacyChange", comment_id: comment.id, public: false },
+    ]);
   }
   return null;
 }

@@ -18,7 +18,7 @@ export function newAudit(account: Account, ticketId: number, authorId: number, c
 }
 
 /** Zendesk's audit events share the id sequence of comments (a Comment event's id is the comment's). */
-const eventId = (account: Account): number => account.nextId("comment");
+export const eventId = (account: Account): number => account.nextId("comment");
 
 export function commentEvent(comment: CommentRecord): AuditEvent {
   return {
