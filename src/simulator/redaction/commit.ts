@@ -7,20 +7,23 @@ export const REDACTED_TAG = "redacted_content";
 
 /**
  * Stores a changed comment as a ticket update: bumps updated_at/generated_timestamp (so the
- * ticket re-appears in incremental exports) and writes an audit with `events`. Call only after
- * every check has passed.
+ * ticket re-appears in incremental exports) and writes an audit with `events`. `comments` is the
+ * list the comment was read from (`account.comments(ticket)`). Call only after every check has passed.
  */
 export function commitCommentChange(
   account: Account,
   ticket: Ticket,
+  comments: readonly CommentRecord[],
   authorId: number,
   changed: CommentRecord,
   events: Omit<AuditEvent, "id">[],
 ): void {
-  // A new array and a new record: seeded comments may be shared with the seed's generator.
-  const comments = account.comments(ticket).map((c) => (c.id === changed.id ? changed : c));
   account.changingTicket(ticket);
-  account.setComments(ticket.id, comments);
+  // A new array and a new record: seeded comments may be shared with the seed's generator.
+  account.setComments(
+    ticket.id,
+    comments.map((c) => (c.id === changed.id ? changed : c)),
+  );
   const audit = newAudit(account, ticket.id, authorId, account.clock.now());
   audit.events = events.map((e) => ({ ...e, id: eventId(account) }) as AuditEvent);
   account.addAudit(audit);
@@ -30,10 +33,11 @@ export function commitCommentChange(
 export function commitRedaction(
   account: Account,
   ticket: Ticket,
+  comments: readonly CommentRecord[],
   authorId: number,
   redacted: CommentRecord,
   events: Omit<AuditEvent, "id">[],
 ): void {
-  commitCommentChange(account, ticket, authorId, redacted, events);
+  commitCommentChange(account, ticket, comments, authorId, redacted, events);
   if (!ticket.tags.includes(REDACTED_TAG)) ticket.tags = [...ticket.tags, REDACTED_TAG];
 }

@@ -54,7 +54,8 @@ export function redactCommentInWorkspace(ctx: RouteContext): unknown {
   // Unlike the other redactions, this one works on closed and archived tickets. A comment that
   // is not on the given ticket answers 404, as a scoped lookup would (unconfirmed, 13).
   const ticket = visibleTicket(ctx.account, ticketId);
-  const comment = commentOf(ctx.account, ticket, commentId);
+  const comments = ctx.account.comments(ticket);
+  const comment = commentOf(comments, commentId);
   let redacted: CommentRecord = { ...comment };
   const events: Omit<AuditEvent, "id">[] = [];
   const attachmentIds = new Set<number>();
@@ -84,7 +85,7 @@ export function redactCommentInWorkspace(ctx: RouteContext): unknown {
       events.push({ type: "AttachmentRedactionEvent", attachment_id: id, comment_id: comment.id });
     }
   }
-  commitRedaction(ctx.account, ticket, ctx.user.id, redacted, events);
+  commitRedaction(ctx.account, ticket, comments, ctx.user.id, redacted, events);
   return { comment: commentJson(redacted, ctx.baseUrl) };
 }
 
@@ -92,7 +93,8 @@ export function redactCommentInWorkspace(ctx: RouteContext): unknown {
 export function redactStringInComment(ctx: RouteContext): unknown {
   requireDeletePermission(ctx.user);
   const ticket = visibleTicket(ctx.account, idParam(ctx.params["ticket_id"]) ?? 0);
-  const comment = commentOf(ctx.account, ticket, idParam(ctx.params["id"]) ?? 0);
+  const comments = ctx.account.comments(ticket);
+  const comment = commentOf(comments, idParam(ctx.params["id"]) ?? 0);
   // "Once a ticket is closed, you can no longer redact strings from its comments"; the status is
   // unconfirmed (13), so it answers like any other update of a closed ticket.
   if (ticket.status === "closed") throw closedTicket();
@@ -100,7 +102,7 @@ export function redactStringInComment(ctx: RouteContext): unknown {
   if (typeof text !== "string" || text === "") throw recordInvalid({ text: ["text is required"] });
   const result = redactString(comment, text);
   const redacted: CommentRecord = { ...comment, ...result };
-  commitRedaction(ctx.account, ticket, ctx.user.id, redacted, [
+  commitRedaction(ctx.account, ticket, comments, ctx.user.id, redacted, [
     { type: "CommentRedactionEvent", comment_id: comment.id },
   ]);
   return { comment: commentJson(redacted, ctx.baseUrl) };
@@ -110,7 +112,8 @@ export function redactStringInComment(ctx: RouteContext): unknown {
 export function redactCommentAttachment(ctx: RouteContext): unknown {
   requireDeletePermission(ctx.user);
   const ticket = visibleTicket(ctx.account, idParam(ctx.params["ticket_id"]) ?? 0);
-  const comment = commentOf(ctx.account, ticket, idParam(ctx.params["comment_id"]) ?? 0);
+  const comments = ctx.account.comments(ticket);
+  const comment = commentOf(comments, idParam(ctx.params["comment_id"]) ?? 0);
   const attachmentId = idParam(ctx.params["attachment_id"]);
   const attachment = comment.attachments.find((a) => a.id === attachmentId);
   if (!attachment) throw notFound();
@@ -121,7 +124,7 @@ export function redactCommentAttachment(ctx: RouteContext): unknown {
     ...comment,
     attachments: comment.attachments.map((a) => (a.id === attachment.id ? replaced : a)),
   };
-  commitRedaction(ctx.account, ticket, ctx.user.id, redacted, [
+  commitRedaction(ctx.account, ticket, comments, ctx.user.id, redacted, [
     { type: "AttachmentRedactionEvent", attachment_id: attachment.id, comment_id: comment.id },
   ]);
   return { attachment: attachmentJson(replaced, ctx.baseUrl) };

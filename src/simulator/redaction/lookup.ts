@@ -9,8 +9,9 @@ export function visibleTicket(account: Account, id: number): Ticket {
   return ticket;
 }
 
-export function commentOf(account: Account, ticket: Ticket, commentId: number): CommentRecord {
-  const comment = account.comments(ticket).find((c) => c.id === commentId);
+/** The comment with this id among a ticket's comments (read once per request), or a 404. */
+export function commentOf(comments: readonly CommentRecord[], commentId: number): CommentRecord {
+  const comment = comments.find((c) => c.id === commentId);
   if (!comment) throw notFound();
   return comment;
 }

@@ -73,10 +73,11 @@ function countComments(ctx: RouteContext): unknown {
 /** PUT .../comments/{id}/make_private: a ticket update, so it fails on closed tickets (6.1, 5.7). */
 function makePrivate(ctx: RouteContext): unknown {
   const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
-  const comment = commentOf(ctx.account, ticket, idOf(ctx, "id"));
+  const comments = ctx.account.comments(ticket);
+  const comment = commentOf(comments, idOf(ctx, "id"));
   if (ticket.status === "closed") throw closedTicket();
   if (comment.public) {
-    commitCommentChange(ctx.account, ticket, ctx.user.id, { ...comment, public: false }, [
+    commitCommentChange(ctx.account, ticket, comments, ctx.user.id, { ...comment, public: false }, [
       { type: "CommentPrivacyChange", comment_id: comment.id, public: false },
     ]);
   }

@@ -96,8 +96,10 @@ export function updateTicket(
   applyFields(account, draft, attrs);
   stampStatus(draft, ticket.status, now);
   const comment = commentInput(account, attrs["comment"], actor);
+  // Read once: a seeded ticket's comments are generated on every read.
+  const existing = comment ? account.comments(ticket) : [];
   // A ticket holds at most 5000 comments; other edits stay possible (ZENDESK_API.md 5.1).
-  if (comment && account.comments(ticket).length >= MAX_COMMENTS)
+  if (existing.length >= MAX_COMMENTS)
     throw recordInvalid({ comment: [`Comment: a ticket can have at most ${MAX_COMMENTS} comments`] });
   const changes = changeEvents(account, ticket, draft);
   if (changes.length === 0 && comment === null) return { ticket, audit: null };
@@ -106,7 +108,7 @@ export function updateTicket(
   const audit = newAudit(account, ticket.id, actor.id, now);
   if (comment) {
     const record = commentRecord(account, comment, audit.id, now);
-    const comments = [...account.comments(ticket), record];
+    const comments = [...existing, record];
     account.setComments(ticket.id, comments);
     ticket.comment_count = comments.length;
     audit.events.push(commentEvent(record));
