@@ -1,3 +1,4 @@
+import { numericParam } from "../body.js";
 import { isoTime, MINUTE } from "../clock.js";
 import { closedTicket, notFound } from "../errors.js";
 import { ticketAudits } from "../incremental/audits.js";
@@ -18,12 +19,6 @@ import { attachmentJson, commentJson } from "../serialize.js";
 import { auditJson } from "../tickets/audit.js";
 
 // Ticket comments, their redaction, ticket audits and attachment downloads (ZENDESK_API.md 6).
-
-const idOf = (ctx: RouteContext, name: string): number => {
-  const n = Number(ctx.params[name]);
-  if (!Number.isInteger(n) || n <= 0) throw notFound();
-  return n;
-};
 
 /** Cursor (`sort=created_at|-created_at`) or offset (`sort_order=asc|desc`) pages, oldest first by default. */
 function paged<T>(
@@ -52,7 +47,7 @@ function listedComment(ctx: RouteContext, comment: CommentRecord): unknown {
 }
 
 function listComments(ctx: RouteContext): unknown {
-  const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
+  const ticket = visibleTicket(ctx.account, numericParam(ctx, "ticket_id"));
   const comments = [...ctx.account.comments(ticket)].sort(
     (a, b) => a.created_at - b.created_at || a.id - b.id,
   );
@@ -66,15 +61,15 @@ function listComments(ctx: RouteContext): unknown {
 }
 
 function countComments(ctx: RouteContext): unknown {
-  const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
+  const ticket = visibleTicket(ctx.account, numericParam(ctx, "ticket_id"));
   return { count: { value: ctx.account.comments(ticket).length, refreshed_at: isoTime(ctx.now) } };
 }
 
 /** PUT .../comments/{id}/make_private: a ticket update, so it fails on closed tickets (6.1, 5.7). */
 function makePrivate(ctx: RouteContext): unknown {
-  const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
+  const ticket = visibleTicket(ctx.account, numericParam(ctx, "ticket_id"));
   const comments = ctx.account.comments(ticket);
-  const comment = commentOf(comments, idOf(ctx, "id"));
+  const comment = commentOf(comments, numericParam(ctx, "id"));
   if (ticket.status === "closed") throw closedTicket();
   if (comment.public) {
     commitCommentChange(ctx.account, ticket, comments, ctx.user.id, { ...comment, public: false }, [
@@ -85,7 +80,7 @@ function makePrivate(ctx: RouteContext): unknown {
 }
 
 function listAudits(ctx: RouteContext): unknown {
-  const ticket = visibleTicket(ctx.account, idOf(ctx, "ticket_id"));
+  const ticket = visibleTicket(ctx.account, numericParam(ctx, "ticket_id"));
   const audits = ticketAudits(ctx.account, ticket, ctx.baseUrl);
   // "Audits for Archived Tickets do not support pagination for this endpoint" (OpenAPI
   // ListAuditsForTicket): every audit at once, whatever page parameters were sent.
@@ -96,7 +91,7 @@ function listAudits(ctx: RouteContext): unknown {
 
 /** GET /api/v2/attachments/{id}: the object behind an attachment's `url` (OpenAPI ShowAttachment). */
 function showAttachment(ctx: RouteContext): unknown {
-  const attachment = findAttachment(ctx.account, idOf(ctx, "id"));
+  const attachment = findAttachment(ctx.account, numericParam(ctx, "id"));
   if (!attachment) throw notFound();
   return { attachment: attachmentJson(attachment, ctx.baseUrl) };
 }
