@@ -69,7 +69,8 @@ export function attachmentJson(a: AttachmentRecord, baseUrl: string): Record<str
   };
 }
 
-const escapeHtml = (text: string): string =>
+/** Escapes text for HTML content and attribute values, as Zendesk renders comment text. */
+export const escapeHtml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Zendesk's rendering of a plain-text comment: paragraphs inside a `zd-comment` div. */

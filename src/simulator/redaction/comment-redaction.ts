@@ -1,6 +1,6 @@
 import { recordInvalid } from "../errors.js";
 import type { AttachmentRecord, CommentRecord } from "../model.js";
-import { htmlFromPlain } from "../serialize.js";
+import { escapeHtml, htmlFromPlain } from "../serialize.js";
 import { applyRedactMarkup, RedactMarkupError, readHtml } from "./markup.js";
 import { alignRedaction, maskCodePoints, maskOccurrences } from "./mask.js";
 
@@ -80,11 +80,7 @@ export function redactString(
   const body = maskOccurrences(comment.body, text);
   if (body === null) throw recordInvalid({ text: [`"text" does not occur in comment ${comment.id}`] });
   if (comment.html_body === null) return { body, html_body: null };
-  const escaped = text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  const escaped = escapeHtml(text);
   const html = comment.html_body
     .split(escaped)
     .join(maskCodePoints(text))
