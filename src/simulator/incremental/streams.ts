@@ -20,8 +20,8 @@ export function* ticketStream(
   account: Account,
   excludeDeleted: boolean,
 ): Generator<StreamItem<ExportedTicket>> {
+  // Soft deletion moves a ticket from account.tickets to deletedTickets, so each is seen once.
   for (const ticket of account.tickets.values()) {
-    if (account.deletedTickets.has(ticket.id)) continue;
     yield { key: [ticket.generated_timestamp, ticket.id], value: { ticket, deleted: false } };
   }
   if (excludeDeleted) return;
@@ -57,11 +57,9 @@ export function* auditStream(
   startTime: number,
   baseUrl: string,
 ): Generator<StreamItem<Audit>> {
-  const tickets = [...account.tickets.values(), ...[...account.deletedTickets.values()].map((d) => d.ticket)];
-  const seen = new Set<number>();
-  for (const ticket of tickets) {
-    if (seen.has(ticket.id) || ticket.generated_timestamp < startTime) continue;
-    seen.add(ticket.id);
+  for (const { value } of ticketStream(account, false)) {
+    const ticket = value.ticket;
+    if (ticket.generated_timestamp < startTime) continue;
     for (const audit of ticketAudits(account, ticket, baseUrl)) {
       yield { key: [Math.floor(audit.created_at / 1000), audit.id], value: audit };
     }
