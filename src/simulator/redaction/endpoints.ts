@@ -1,9 +1,10 @@
 import { requireDeletePermission } from "../auth.js";
 import { closedTicket, notFound, recordInvalid } from "../errors.js";
 import type { AuditEvent, CommentRecord } from "../model.js";
-import { type BucketCharge, buckets } from "../ratelimit.js";
+import type { BucketCharge } from "../ratelimit.js";
 import type { RouteContext } from "../route.js";
 import { attachmentJson, commentJson } from "../serialize.js";
+import { ticketUpdateCharges } from "../tickets/lookup.js";
 import {
   attachmentIdFromUrl,
   redactedAttachment,
@@ -27,7 +28,7 @@ const idParam = (value: unknown): number | null => {
  */
 export function redactionBuckets(ctx: RouteContext, ticketId: number | null): BucketCharge[] {
   if (!ctx.account.settings.redactionsCountAsTicketUpdates || ticketId === null) return [];
-  return [buckets.ticketsUpdate(ctx.account.settings), buckets.ticketUpdatesPerTicket(ticketId, ctx.user.id)];
+  return ticketUpdateCharges(ctx, ticketId);
 }
 
 export const bodyTicketId = (ctx: RouteContext): number | null =>

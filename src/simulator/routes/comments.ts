@@ -4,7 +4,6 @@ import { closedTicket, notFound } from "../errors.js";
 import { ticketAudits } from "../incremental/audits.js";
 import type { CommentRecord } from "../model.js";
 import { listResponse, offsetResponse, wantsCursor } from "../pagination.js";
-import { buckets } from "../ratelimit.js";
 import { commitCommentChange } from "../redaction/commit.js";
 import {
   bodyTicketId,
@@ -17,6 +16,7 @@ import { commentOf, findAttachment, visibleTicket } from "../redaction/lookup.js
 import { RawBody, type Route, type RouteContext, route } from "../route.js";
 import { attachmentJson, commentJson } from "../serialize.js";
 import { auditJson } from "../tickets/audit.js";
+import { ticketUpdateCharges } from "../tickets/lookup.js";
 
 // Ticket comments, their redaction, ticket audits and attachment downloads (ZENDESK_API.md 6).
 
@@ -104,10 +104,7 @@ function attachmentContent(ctx: RouteContext): unknown {
   return new RawBody(attachment.content_type, attachment.content ?? "");
 }
 
-const ticketUpdate = (ctx: RouteContext) => [
-  buckets.ticketsUpdate(ctx.account.settings),
-  buckets.ticketUpdatesPerTicket(Number(ctx.params["ticket_id"]), ctx.user.id),
-];
+const ticketUpdate = (ctx: RouteContext) => ticketUpdateCharges(ctx, Number(ctx.params["ticket_id"]));
 
 export const commentRoutes: Route[] = [
   route("GET", "/api/v2/tickets/:ticket_id/comments", listComments),

@@ -1,7 +1,7 @@
 import { numericParam } from "../body.js";
 import { notFound } from "../errors.js";
 import type { Ticket } from "../model.js";
-import { buckets } from "../ratelimit.js";
+import { type BucketCharge, buckets } from "../ratelimit.js";
 import type { RouteContext } from "../route.js";
 
 /**
@@ -14,8 +14,11 @@ export function liveTicket(ctx: RouteContext): Ticket {
   return ticket;
 }
 
-/** The buckets every PUT that updates one ticket is charged (2.4). */
-export const ticketUpdateBuckets = (ctx: RouteContext) => [
+/** The buckets every change of one ticket is charged (2.4). */
+export const ticketUpdateCharges = (ctx: RouteContext, ticketId: number): BucketCharge[] => [
   buckets.ticketsUpdate(ctx.account.settings),
-  buckets.ticketUpdatesPerTicket(Number(ctx.params["id"]), ctx.user.id),
+  buckets.ticketUpdatesPerTicket(ticketId, ctx.user.id),
 ];
+
+/** The buckets of a PUT that updates the ticket named by `:id`. */
+export const ticketUpdateBuckets = (ctx: RouteContext) => ticketUpdateCharges(ctx, Number(ctx.params["id"]));
