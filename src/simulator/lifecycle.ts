@@ -1,13 +1,35 @@
 import type { Account } from "./account.js";
 
 /**
+ * When the next soft-deleted ticket is due to be scrubbed, valid while the set of deleted tickets
+ * and the scrub delay stay the same. Scrubbed tickets stay in `deletedTickets` for good, so without
+ * this every request would walk all of them.
+ */
+interface ScrubSchedule {
+  size: number;
+  delayMs: number;
+  nextAt: number;
+}
+const scrubSchedules = new WeakMap<Account, ScrubSchedule>();
+
+/**
  * Zendesk scrubs soft-deleted tickets and users 30 days after deletion (ZENDESK_API.md 5.9, 8.4).
  * Applied lazily before each request, like everything else that time does to an account.
  */
 export function expireDeleted(account: Account): void {
-  const cutoff = account.clock.now() - account.settings.autoScrubAfterMs;
-  for (const deleted of account.deletedTickets.values()) {
-    if (deleted.scrubbed_at === null && deleted.deleted_at <= cutoff) scrubTicket(account, deleted.ticket.id);
+  const now = account.clock.now();
+  const delayMs = account.settings.autoScrubAfterMs;
+  const cutoff = now - delayMs;
+  const schedule = scrubSchedules.get(account);
+  const unchanged = schedule?.size === account.deletedTickets.size && schedule.delayMs === delayMs;
+  if (!unchanged || now >= schedule.nextAt) {
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const deleted of account.deletedTickets.values()) {
+      if (deleted.scrubbed_at !== null) continue;
+      if (deleted.deleted_at <= cutoff) scrubTicket(account, deleted.ticket.id);
+      else nextAt = Math.min(nextAt, deleted.deleted_at + delayMs);
+    }
+    scrubSchedules.set(account, { size: account.deletedTickets.size, delayMs, nextAt });
   }
   for (const id of account.softDeletedUsers) {
     const user = account.users.get(id);

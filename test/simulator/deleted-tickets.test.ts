@@ -144,4 +144,19 @@ describe("deleted tickets", () => {
     expect(await listedIds()).not.toContain(t.id);
     expect(acct().deletedTickets.get(t.id)!.scrubbed_at).not.toBeNull();
   });
+
+  it("scrubs each soft-deleted ticket 30 days after its own deletion", async () => {
+    const first = fixture();
+    await softDelete(first);
+    await s.current.inspect("POST", "/__sim/clock", { advance: "20d" });
+    const second = fixture();
+    await softDelete(second);
+    await s.current.inspect("POST", "/__sim/clock", { advance: "11d" });
+    await s.current.api("GET", "/api/v2/users/me");
+    expect(acct().deletedTickets.get(first.id)!.scrubbed_at).not.toBeNull();
+    expect(acct().deletedTickets.get(second.id)!.scrubbed_at).toBeNull();
+    await s.current.inspect("POST", "/__sim/clock", { advance: "20d" });
+    await s.current.api("GET", "/api/v2/users/me");
+    expect(acct().deletedTickets.get(second.id)!.scrubbed_at).not.toBeNull();
+  });
 });
