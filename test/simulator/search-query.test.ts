@@ -329,17 +329,18 @@ describe("search query language: users and organizations", () => {
   });
 });
 
-describe("search query language: errors name the problem", () => {
-  const error = (query: string): string => {
-    try {
-      find(query);
-    } catch (e) {
-      expect(e).toBeInstanceOf(SearchQueryError);
-      return (e as Error).message;
-    }
-    throw new Error(`query ${query} did not fail`);
-  };
+/** The message of the SearchQueryError a query raises; fails the test when it raises none. */
+function error(query: string): string {
+  try {
+    find(query);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SearchQueryError);
+    return (e as Error).message;
+  }
+  throw new Error(`query ${query} did not fail`);
+}
 
+describe("search query language: errors name the problem", () => {
   it("rejects invalid dates and units", () => {
     expect(error("created<2024-13-45")).toMatch(/not a real calendar date/);
     expect(error("created<yesterday")).toMatch(/not a date.*YYYY-MM-DD/);
@@ -445,16 +446,6 @@ describe("search query language: cost", () => {
 });
 
 describe("search query language: syntax Zendesk does not have is refused, not guessed", () => {
-  const error = (query: string): string => {
-    try {
-      find(query);
-    } catch (e) {
-      expect(e).toBeInstanceOf(SearchQueryError);
-      return (e as Error).message;
-    }
-    throw new Error(`query ${query} did not fail`);
-  };
-
   it("refuses OR, AND, NOT and parentheses instead of searching them as words", () => {
     ticket({ status: "closed", subject: "or and not" });
     expect(error("status:closed OR status:solved")).toMatch(
