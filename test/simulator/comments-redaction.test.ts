@@ -163,6 +163,30 @@ describe("comments, redaction and audits", () => {
       expect(JSON.stringify(audits)).not.toContain("847564");
     });
 
+    it("keeps no copy of redacted text in the audits of a ticket created through the API", async () => {
+      const created = await s.current.api("POST", "/api/v2/tickets.json", {
+        ticket: {
+          subject: "Card",
+          comment: { body: "Card 4111 1111 1111 1111 please" },
+          requester_id: requesterId,
+        },
+      });
+      expect(JSON.stringify(created.body.audit)).toContain("4111 1111 1111 1111");
+      const id = created.body.ticket.id;
+      const [comment] = (await s.current.api("GET", `/api/v2/tickets/${id}/comments.json`)).body.comments;
+      const html = comment.html_body.replace("4111 1111 1111 1111", "<redact>4111 1111 1111 1111</redact>");
+      expect((await redact(comment.id, { ticket_id: id, html_body: html })).status).toBe(200);
+
+      const raw = await s.current.inspect("GET", `/__sim/tickets/${id}`);
+      expect(JSON.stringify(raw)).not.toContain("4111");
+      const audits = (await s.current.api("GET", `/api/v2/tickets/${id}/audits.json`)).body.audits;
+      expect(JSON.stringify(audits)).not.toContain("4111");
+      expect(audits[0].events[0]).toMatchObject({
+        type: "Comment",
+        body: `Card ${marks("4111 1111 1111 1111")} please`,
+      });
+    });
+
     it("refuses an html_body whose text outside <redact> differs from the comment", async () => {
       const ticket = ticketWith([{ body: "Call me on 555-0100" }]);
       const [comment] = await commentsOf(ticket);

@@ -1,32 +1,18 @@
 import type { Account } from "../account.js";
-import type { Audit, AuditEvent, CommentRecord, Ticket } from "../model.js";
-import { commentJson } from "../serialize.js";
+import type { Audit, Ticket } from "../model.js";
+import { shownAudit, shownCommentEvent } from "../tickets/audit.js";
 
 // A ticket's audits as the API shows them: the stored ones (written by updates and redactions)
 // plus, for comments whose audit was never stored (seeded and imported tickets), an audit holding
 // just the Comment event. Comment events always show the comment as it is now, so that redacted
 // text never comes back through audits or ticket_events.
 
-export function commentEvent(comment: CommentRecord, baseUrl: string): AuditEvent {
-  const { via: _via, created_at: _created, metadata: _metadata, ...event } = commentJson(comment, baseUrl);
-  return { ...event, id: comment.id, type: "Comment" };
-}
-
 /** The ticket's audits, oldest first (by created_at, then id). */
 export function ticketAudits(account: Account, ticket: Ticket, baseUrl: string): Audit[] {
   const comments = account.comments(ticket);
-  const byId = new Map(comments.map((c) => [c.id, c]));
-  const byAudit = new Map(comments.map((c) => [c.audit_id, c]));
   const stored = account.audits.get(ticket.id) ?? [];
   const storedIds = new Set(stored.map((a) => a.id));
-  const audits: Audit[] = stored.map((audit) => ({
-    ...audit,
-    events: audit.events.map((event) => {
-      // Match by comment id, or by audit for writers that numbered the event separately.
-      const comment = event.type === "Comment" ? (byId.get(event.id) ?? byAudit.get(audit.id)) : undefined;
-      return comment ? commentEvent(comment, baseUrl) : event;
-    }),
-  }));
+  const audits: Audit[] = stored.map((audit) => shownAudit(audit, comments, baseUrl));
   for (const comment of comments) {
     if (storedIds.has(comment.audit_id)) continue;
     audits.push({
@@ -35,7 +21,7 @@ export function ticketAudits(account: Account, ticket: Ticket, baseUrl: string):
       author_id: comment.author_id,
       created_at: comment.created_at,
       via: comment.via,
-      events: [commentEvent(comment, baseUrl)],
+      events: [shownCommentEvent(comment, baseUrl)],
     });
   }
   return audits.sort((a, b) => a.created_at - b.created_at || a.id - b.id);

@@ -1,12 +1,12 @@
 import { requireDeletePermission } from "../auth.js";
 import { dropReadOnlyKeys, idList, wrapped } from "../body.js";
 import { isoTime } from "../clock.js";
-import type { Ticket } from "../model.js";
+import type { Audit, Ticket } from "../model.js";
 import { buckets } from "../ratelimit.js";
 import { type Route, type RouteContext, route } from "../route.js";
 import { ticketJson } from "../serialize.js";
 import { READ_ONLY_TICKET_KEYS } from "../tickets/attributes.js";
-import { auditJson } from "../tickets/audit.js";
+import { auditJson, shownAudit } from "../tickets/audit.js";
 import { bulkTicketRoutes } from "../tickets/bulk-routes.js";
 import { createTicket } from "../tickets/create.js";
 import { softDeleteTicket } from "../tickets/delete.js";
@@ -18,9 +18,12 @@ import { type UpdateResult, updateTicket } from "../tickets/update.js";
 // Tickets (ZENDESK_API.md 5.2-5.9): read, create, update, soft delete; bulk and tag routes live in
 // tickets/ and are listed here.
 
+const shownAuditJson = (ctx: RouteContext, ticket: Ticket, audit: Audit) =>
+  auditJson(shownAudit(audit, ctx.account.comments(ticket), ctx.baseUrl));
+
 const updateResponse = (ctx: RouteContext, result: UpdateResult) => ({
   ticket: ticketJson(ctx.account, result.ticket, ctx.baseUrl),
-  ...(result.audit ? { audit: auditJson(result.audit) } : {}),
+  ...(result.audit ? { audit: shownAuditJson(ctx, result.ticket, result.audit) } : {}),
 });
 
 export const ticketRoutes: Route[] = [
@@ -45,7 +48,10 @@ export const ticketRoutes: Route[] = [
     const { ticket, audit } = createTicket(ctx.account, attrs, ctx.user);
     ctx.status = 201;
     ctx.headers["location"] = `${ctx.baseUrl}/api/v2/tickets/${ticket.id}.json`;
-    return { ticket: ticketJson(ctx.account, ticket, ctx.baseUrl), audit: auditJson(audit) };
+    return {
+      ticket: ticketJson(ctx.account, ticket, ctx.baseUrl),
+      audit: shownAuditJson(ctx, ticket, audit),
+    };
   }),
 
   route(

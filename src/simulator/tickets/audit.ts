@@ -2,7 +2,7 @@ import type { Account } from "../account.js";
 import { isoTime } from "../clock.js";
 import { viaChannel } from "../factory.js";
 import type { Audit, AuditEvent, CommentRecord, Ticket } from "../model.js";
-import { htmlFromPlain } from "../serialize.js";
+import { commentJson } from "../serialize.js";
 
 // Ticket audits: every API change to a ticket records one, with Change/Create/Comment events (5.5).
 
@@ -20,17 +20,30 @@ export function newAudit(account: Account, ticketId: number, authorId: number, c
 /** Zendesk's audit events share the id sequence of comments (a Comment event's id is the comment's). */
 export const eventId = (account: Account): number => account.nextId("comment");
 
+/**
+ * A stored Comment event only points at its comment (same id); shownAudit fills in the comment as
+ * it is now, so that redacted text is not kept, nor shown, through audits.
+ */
 export function commentEvent(comment: CommentRecord): AuditEvent {
+  return { id: comment.id, type: "Comment", audit_id: comment.audit_id };
+}
+
+/** A Comment event as the API shows it: the comment's current content. */
+export function shownCommentEvent(comment: CommentRecord, baseUrl: string): AuditEvent {
+  const { via: _via, created_at: _created, metadata: _metadata, ...event } = commentJson(comment, baseUrl);
+  return { ...event, id: comment.id, type: "Comment" };
+}
+
+/** An audit with its Comment events filled in from the ticket's current comments. */
+export function shownAudit(audit: Audit, comments: readonly CommentRecord[], baseUrl: string): Audit {
+  if (!audit.events.some((e) => e.type === "Comment")) return audit;
+  const byId = new Map(comments.map((c) => [c.id, c]));
   return {
-    id: comment.id,
-    type: "Comment",
-    author_id: comment.author_id,
-    body: comment.body,
-    html_body: comment.html_body ?? htmlFromPlain(comment.body),
-    plain_body: comment.body,
-    public: comment.public,
-    attachments: [],
-    audit_id: comment.audit_id,
+    ...audit,
+    events: audit.events.map((event) => {
+      const comment = event.type === "Comment" ? byId.get(event.id) : undefined;
+      return comment ? shownCommentEvent(comment, baseUrl) : event;
+    }),
   };
 }
 
