@@ -22,6 +22,8 @@ export interface BucketCharge {
   reported?: boolean;
   /** The 429 body when this bucket is exhausted; plain text by default. */
   exceededBody?: unknown;
+  /** Whether that 429 carries `Retry-After` (default true). */
+  sendsRetryAfter?: boolean;
 }
 
 const highVolume = (s: AccountSettings) => s.plan === "high_volume" || s.plan === "enterprise_plus";
@@ -92,6 +94,7 @@ export const buckets = {
     windowMs: MINUTE,
     reported: true,
     // Zendesk names the user in this body and sends no Retry-After (ZENDESK_API.md 2.3).
+    sendsRetryAfter: false,
     exceededBody: `You have exceeded the rate limit for updating a single unique user. user email: ${user.email ?? ""} id: ${user.id} external_id: ${user.external_id ?? ""}`,
   }),
   permanentUserDeletes: (): BucketCharge => ({

@@ -158,20 +158,36 @@ function resolveAccount(
   return { account, baseUrl: origin };
 }
 
-function queryValuesOf(request: FastifyRequest): Record<string, string[]> {
-  const values: Record<string, string[]> = {};
-  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-    values[key] = Array.isArray(value) ? value.map(String) : [String(value)];
-  }
-  return values;
-}
-
-function queryOf(request: FastifyRequest): Record<string, string | undefined> {
+/** What a handler sees of a request; shared by API and inspection routes. */
+function requestContext(
+  sim: Simulator,
+  account: Account,
+  baseUrl: string,
+  request: FastifyRequest,
+  caller: { user: RouteContext["user"]; scopes: string[] | null },
+  now: number,
+): RouteContext {
   const query: Record<string, string | undefined> = {};
+  const queryValues: Record<string, string[]> = {};
   for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-    query[key] = Array.isArray(value) ? String(value.at(-1)) : String(value);
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    queryValues[key] = values;
+    query[key] = values.at(-1);
   }
-  return query;
+  return {
+    sim,
+    account,
+    user: caller.user,
+    scopes: caller.scopes,
+    now,
+    params: (request.params ?? {}) as Record<string, string>,
+    query,
+    queryValues,
+    body: request.body,
+    baseUrl,
+    path: request.url.split("?")[0] ?? "/",
+    headers: {},
+  };
 }
 
 async function handleApi(
@@ -208,20 +224,7 @@ async function handleApi(
     advanceJobs(account);
     expireDeleted(account);
     const caller = authenticate(account, request.headers.authorization, request.method);
-    const ctx: RouteContext = {
-      sim,
-      account,
-      user: caller.user,
-      scopes: caller.scopes,
-      now,
-      params: (request.params ?? {}) as Record<string, string>,
-      query: queryOf(request),
-      queryValues: queryValuesOf(request),
-      body: request.body,
-      baseUrl,
-      path: request.url.split("?")[0] ?? "/",
-      headers: {},
-    };
+    const ctx = requestContext(sim, account, baseUrl, request, caller, now);
     const charges = route.buckets?.(ctx) ?? [];
     const decision = sim.limiter(account).take(charges, now);
     void reply.headers(decision.headers);
@@ -229,7 +232,7 @@ async function handleApi(
       const exceeded = decision.exceeded!;
       if (exceeded.bucket === "account") throw accountRateLimited(decision.retryAfterSeconds);
       const headers: Record<string, string> =
-        exceeded.bucket === "create-update-user" ? {} : { "retry-after": String(decision.retryAfterSeconds) };
+        exceeded.sendsRetryAfter === false ? {} : { "retry-after": String(decision.retryAfterSeconds) };
       throw new ZendeskError(
         429,
         exceeded.exceededBody ?? "Number of allowed API requests per minute exceeded",
@@ -262,19 +265,9 @@ async function handleInspection(
   try {
     advanceJobs(account);
     expireDeleted(account);
-    const ctx: RouteContext = {
-      sim,
-      account,
-      user: account.users.values().next().value!,
-      scopes: null,
-      now: sim.clock.now(),
-      params: (request.params ?? {}) as Record<string, string>,
-      query: queryOf(request),
-      body: request.body,
-      baseUrl: resolved?.baseUrl ?? "",
-      path: request.url.split("?")[0] ?? "/",
-      headers: {},
-    };
+    // Inspection is unauthenticated; handlers that need a user get the account's first (its admin).
+    const admin = { user: account.users.values().next().value!, scopes: null };
+    const ctx = requestContext(sim, account, resolved?.baseUrl ?? "", request, admin, sim.clock.now());
     const result = await route.handler(ctx);
     await reply
       .code(ctx.status ?? 200)
