@@ -61,6 +61,16 @@ export interface Faults {
   errorRate: number;
   /** Share (0..1) of API requests whose connection is dropped without a response. */
   dropRate: number;
+  /**
+   * Share (0..1) of API requests that are carried out and whose response is then lost (the
+   * connection drops before the answer), so a client cannot tell whether its change happened.
+   */
+  lostResponseRate: number;
+  /**
+   * Routes `lostResponseRate` applies to, as "METHOD /route/template" like the request log names
+   * them (e.g. "POST /api/v2/imports/tickets"); empty: every route.
+   */
+  lostResponseRoutes: string[];
   /** Until this clock time every API request gets a 429 with the given Retry-After. */
   rateLimitStormUntil: number;
   rateLimitStormRetryAfterSeconds: number;
@@ -72,6 +82,8 @@ export const NO_FAULTS: Faults = {
   latencyMs: 0,
   errorRate: 0,
   dropRate: 0,
+  lostResponseRate: 0,
+  lostResponseRoutes: [],
   rateLimitStormUntil: 0,
   rateLimitStormRetryAfterSeconds: 10,
   jobDelayMs: 0,

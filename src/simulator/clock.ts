@@ -5,14 +5,26 @@
  */
 export class SimClock {
   private offsetMs = 0;
+  /** Set once frozen: the time, moved only by advance() and set(). */
+  private frozenAt: number | null = null;
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
   }
 
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward; got ${ms} ms`);
-    this.offsetMs += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /**
+   * Stops real time from moving the clock; from now on only advance() and set() do. For in-process
+   * runs on virtual time (tests, benchmarks), where a request must take no simulated time however
+   * long the machine takes to serve it.
+   */
+  freeze(): void {
+    this.frozenAt ??= this.now();
   }
 
   /** Moves the clock to an absolute time, forward only. */

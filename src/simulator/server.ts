@@ -242,6 +242,11 @@ async function handleApi(
 
     const result = await route.handler(ctx);
     status = ctx.status ?? (result === undefined ? 204 : 200);
+    if (losesResponse(sim, account, route)) {
+      // The change is made and counted; only the answer never arrives.
+      request.raw.socket.destroy();
+      return;
+    }
     void reply.code(status).headers(ctx.headers).header("x-zendesk-api-version", "v2");
     if (result === undefined) await reply.send();
     else if (result instanceof RawBody) await reply.type(result.contentType).send(result.body);
@@ -252,6 +257,15 @@ async function handleApi(
   } finally {
     if (status !== 0) logRequest(sim, request, route.path, status);
   }
+}
+
+/** Whether this request's response is lost after it was carried out (fault `lostResponseRate`). */
+function losesResponse(sim: Simulator, account: Account, route: Route): boolean {
+  const { lostResponseRate, lostResponseRoutes } = account.faults;
+  if (lostResponseRate <= 0) return false;
+  const named =
+    lostResponseRoutes.length === 0 || lostResponseRoutes.includes(`${route.method} ${route.path}`);
+  return named && sim.faultRandom() < lostResponseRate;
 }
 
 async function handleInspection(

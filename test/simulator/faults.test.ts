@@ -26,6 +26,24 @@ describe("fault injection", () => {
     expect((await s.current.api("GET", "/api/v2/users/me")).status).toBe(200);
   });
 
+  it("carries out a request and then loses its response on the routes named by lostResponseRoutes", async () => {
+    await s.current.inspect("PUT", "/__sim/faults", {
+      lostResponseRate: 1,
+      lostResponseRoutes: ["POST /api/v2/tickets"],
+    });
+    const before = await s.current.inspect("GET", "/__sim/counts");
+    await expect(
+      s.current.api("POST", "/api/v2/tickets", { ticket: { comment: { body: "lost answer" } } }),
+    ).rejects.toThrow();
+    expect((await s.current.api("GET", "/api/v2/users/me")).status).toBe(200);
+    const after = await s.current.inspect("GET", "/__sim/counts");
+    expect(after.tickets).toBe(before.tickets + 1);
+    await s.current.inspect("PUT", "/__sim/faults", { lostResponseRate: 0, lostResponseRoutes: [] });
+    expect(
+      (await s.current.api("POST", "/api/v2/tickets", { ticket: { comment: { body: "x" } } })).status,
+    ).toBe(201);
+  });
+
   it("answers 429 with Retry-After during a rate-limit storm until the clock passes it", async () => {
     await s.current.inspect("PUT", "/__sim/faults", {
       rateLimitStorm: "5m",

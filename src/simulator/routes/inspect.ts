@@ -47,6 +47,8 @@ const faultsBody = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000).optional(),
   errorRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
+  lostResponseRate: z.number().min(0).max(1).optional(),
+  lostResponseRoutes: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/\S*$/)).optional(),
   /** Starts a 429 storm lasting this long from now. */
   rateLimitStorm: z.union([z.string(), z.number()]).optional(),
   rateLimitStormRetryAfterSeconds: z.number().int().min(1).optional(),
