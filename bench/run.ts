@@ -1,76 +1,31 @@
-// Scale benchmark of the seed: one account with a million tickets (or --tickets N). Prints figures
-// only; nothing here asserts, because timings depend on the machine.
-import { parseArgs } from "node:util";
-import { Account } from "../src/simulator/account.js";
-import { SimClock } from "../src/simulator/clock.js";
-import { countMatches, typesOf } from "../src/simulator/search/evaluate.js";
-import { parseQuery } from "../src/simulator/search/parser.js";
-import { seedAccount } from "../src/simulator/seed/index.js";
+// Runs the benchmarks, each in its own Node process so that one's memory does not weigh on the
+// other's figures: `node dist/bench/run.js [name] [options]`. Without a name every benchmark runs
+// with the options given (each reads the ones it knows).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
-const { values } = parseArgs({
-  options: { tickets: { type: "string", default: "1000000" }, seed: { type: "string", default: "1" } },
-});
-const tickets = Number(values.tickets);
-const seed = Number(values.seed);
-if (!Number.isInteger(tickets) || tickets < 1)
-  throw new Error(`--tickets must be a positive integer, got ${values.tickets}`);
-
-const gc = (globalThis as { gc?: () => void }).gc;
-const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-
-const account = new Account("bench", new SimClock());
-let started = performance.now();
-const summary = seedAccount(account, { seed, tickets });
-const seedMs = performance.now() - started;
-
-gc?.();
-const memory = process.memoryUsage();
-console.log(`tickets:              ${summary.tickets}`);
-console.log(
-  `users:                ${summary.users} (${summary.agents} agents), organizations: ${summary.organizations}`,
-);
-console.log(
-  `comments implied:     ${summary.comments} (${(summary.comments / summary.tickets).toFixed(2)} per ticket)`,
-);
-console.log(`seed time:            ${seconds(seedMs)}`);
-console.log(`heap used after GC:   ${mib(memory.heapUsed)}${gc ? "" : " (no --expose-gc: GC not forced)"}`);
-console.log(`RSS after GC:         ${mib(memory.rss)}`);
-
-// Search over the whole account: structured queries must not read (and so generate) comments.
-const readComments = account.comments.bind(account);
-let commentReads = 0;
-account.comments = (ticket) => {
-  commentReads++;
-  return readComments(ticket);
+const BENCHMARKS: Record<string, { file: string; what: string }> = {
+  "seed-scale": { file: "seed-scale.js", what: "seeding and searching one large account (--tickets N)" },
+  "redaction-strategies": {
+    file: "redaction-strategies.js",
+    what: "InPlace, Replace and Replace with permanent deletion on closed tickets (--closed-tickets N)",
+  },
 };
-for (const query of ["type:ticket status:closed updated<90days", "type:ticket -tags:vip status<solved"]) {
-  const parsed = parseQuery(query);
-  commentReads = 0;
-  started = performance.now();
-  const count = countMatches(
-    account,
-    parsed,
-    { account, now: account.clock.now(), me: null },
-    typesOf(parsed),
-  );
-  console.log(
-    `search ${JSON.stringify(query)}: ${count} matches in ${seconds(performance.now() - started)}, ${commentReads} comment reads`,
-  );
-}
-account.comments = readComments;
 
-started = performance.now();
-let generated = 0;
-let bodyChars = 0;
-for (const ticket of account.tickets.values()) {
-  const comments = account.comments(ticket);
-  generated += comments.length;
-  for (const c of comments) bodyChars += c.body.length;
+const [first, ...rest] = process.argv.slice(2);
+const named = first !== undefined && first in BENCHMARKS;
+const selected = named ? [first] : Object.keys(BENCHMARKS);
+const args = named ? rest : process.argv.slice(2);
+
+let failed = false;
+for (const name of selected) {
+  const { file, what } = BENCHMARKS[name]!;
+  console.log(`\n== ${name}: ${what}`);
+  const script = fileURLToPath(new URL(file, import.meta.url));
+  const result = spawnSync(process.execPath, [...process.execArgv, script, ...args], { stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`${name} failed (exit ${result.status ?? result.signal})`);
+    failed = true;
+  }
 }
-const scanMs = performance.now() - started;
-console.log(
-  `comment scan:         ${generated} comments (${mib(bodyChars)} of body text) in ${seconds(scanMs)}`,
-);
-// maxRSS is in kibibytes.
-console.log(`peak RSS:             ${mib(process.resourceUsage().maxRSS * 1024)}`);
+process.exitCode = failed ? 1 : 0;
