@@ -19,6 +19,12 @@ export interface BucketUse {
   bucket: BucketName;
   /** The ticket or user id, for per-item buckets. */
   key?: string | number;
+  /**
+   * How much of the bucket the request takes (default 1): a bucket that Zendesk counts in items
+   * rather than requests is charged per item, e.g. tickets-destroy's 400 tickets a minute (2.4)
+   * for a destroy_many of 100 ids. A cost above what Hush may use waits for an empty window.
+   */
+  cost?: number;
 }
 
 export interface BucketSpec {

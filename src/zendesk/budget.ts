@@ -41,6 +41,8 @@ export interface RateBudgetSnapshot {
   allowedPerMinute: number;
   /** Most of Hush's own requests seen in one 60 s window. */
   peakPerMinute: number;
+  /** Requests let through whose response has not arrived yet (see settle()). */
+  requestsInFlight: number;
   jobsInFlight: number;
   maxJobsInFlight: number;
 }
@@ -109,7 +111,11 @@ export class RateBudget {
     return this.configuredMaxJobs ?? this.ofShare(ZENDESK_MAX_JOBS);
   }
 
-  /** Waits until the account and every named bucket allow one more request, then counts it. */
+  /**
+   * Waits until the account and every named bucket allow one more request, then counts it. The
+   * request stays counted while it is in flight: call settle() with the same uses when its response
+   * (or failure) arrives, so that it leaves the windows a minute after Zendesk could have counted it.
+   */
   async acquire(uses: readonly BucketUse[] = [], signal?: AbortSignal): Promise<void> {
     const started = this.clock.now();
     let waited = false;
@@ -128,6 +134,15 @@ export class RateBudget {
       waited = true;
       await this.sleepUntilChange(readyAt - now, signal);
     }
+  }
+
+  /** The request acquire(uses) let go has been answered (or failed); see SlidingWindow. */
+  settle(uses: readonly BucketUse[] = []): void {
+    const now = this.clock.now();
+    this.account.settle(now);
+    for (const use of uses) this.window(use).settle(now, costOf(use));
+    // Callers may be waiting for requests in flight to be answered rather than for a time.
+    this.wakeSleepers();
   }
 
   /**
@@ -213,6 +228,7 @@ export class RateBudget {
             : "assumed",
       share: this.share,
       allowedPerMinute: this.allowedPerMinute,
+      requestsInFlight: this.account.requestsInFlight,
       jobsInFlight: this.jobsInFlight,
       maxJobsInFlight: this.maxJobsInFlight,
     };
@@ -246,7 +262,7 @@ export class RateBudget {
       const allowed = spec.perItem
         ? Math.max(1, Math.floor(spec.limit * (1 - PER_ITEM_RESERVE)))
         : this.ofShare(this.bucketLimit(use.bucket));
-      at = Math.max(at, this.window(use).freeAt(now, allowed));
+      at = Math.max(at, this.window(use).freeAt(now, allowed, costOf(use)));
       const floor = spec.perItem ? PER_ITEM_RESERVE : ACCOUNT_FLOOR;
       at = Math.max(at, floorBlock(this.reportedBuckets.get(bucketKey(use)), floor, now));
     }
@@ -255,7 +271,7 @@ export class RateBudget {
 
   private record(uses: readonly BucketUse[], now: number): void {
     this.account.record(now);
-    for (const use of uses) this.window(use).record(now);
+    for (const use of uses) this.window(use).record(now, costOf(use));
     this.stats.requests += 1;
     this.stats.peakPerMinute = Math.max(this.stats.peakPerMinute, this.account.count(now));
     if (this.stats.requests % 1000 === 0) this.forgetIdleWindows(now);
@@ -289,6 +305,11 @@ export class RateBudget {
     for (const [key, reported] of this.reportedBuckets)
       if (reported.resetAt <= now) this.reportedBuckets.delete(key);
   }
+}
+
+/** What a use takes of its bucket: one request, or its `cost` where Zendesk counts items (2.4). */
+function costOf(use: BucketUse): number {
+  return use.cost !== undefined && Number.isFinite(use.cost) && use.cost > 1 ? Math.ceil(use.cost) : 1;
 }
 
 /** When what is left of a reported window is at the floor, wait for the window to reset. */

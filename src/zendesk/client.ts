@@ -129,7 +129,7 @@ export class ZendeskClient {
     }
 
     await this.budget.acquire(uses, req.signal);
-    const attempts: AttemptTracker = { attempt: 1, started: performance.now() };
+    const attempts: AttemptTracker = { attempt: 1, started: performance.now(), inFlight: true };
 
     const options: Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
       path,
@@ -144,8 +144,10 @@ export class ZendeskClient {
     try {
       response = await this.dispatcher.request(options);
     } catch (error) {
+      this.settle(uses, attempts);
       throw this.noResponse(req, attempts, error);
     }
+    this.settle(uses, attempts);
 
     const responseHeaders = flattenHeaders(response.headers);
     const status = response.statusCode;
@@ -184,6 +186,7 @@ export class ZendeskClient {
   ): RetryHandler.RetryCallback {
     const uses = req.buckets ?? [];
     return (err, _context, callback) => {
+      this.settle(uses, attempts);
       const failure = describeFailure(err);
       const giveUp =
         !isRetryable(failure, idempotent) || attempts.attempt > this.retry.maxRetries || req.signal?.aborted;
@@ -204,12 +207,20 @@ export class ZendeskClient {
         .then(() => this.budget.acquire(uses, req.signal))
         .then(
           () => {
+            attempts.inFlight = true;
             attempts.started = performance.now();
             callback(null);
           },
           () => callback(err),
         );
     };
+  }
+
+  /** The attempt in flight got its answer (or failed): it leaves the budget's windows a minute from now. */
+  private settle(uses: readonly BucketUse[], attempts: AttemptTracker): void {
+    if (!attempts.inFlight) return;
+    attempts.inFlight = false;
+    this.budget.settle(uses);
   }
 
   /** Closes the pool's connections after requests in flight finish. */
@@ -263,6 +274,8 @@ interface AttemptTracker {
   attempt: number;
   /** performance.now() when the current attempt was sent. */
   started: number;
+  /** Whether the budget counts an attempt that has not been answered yet. */
+  inFlight: boolean;
 }
 
 const is429 = (failure: AttemptFailure): boolean => failure.kind === "response" && failure.status === 429;

@@ -35,7 +35,7 @@ export function listDeletedTickets(
     key: "deleted_tickets",
     item: deletedTicketSchema,
     buckets: [{ bucket: "deleted-tickets-index" }],
-    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     ...signalOf(options.signal),
   });
 }

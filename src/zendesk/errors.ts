@@ -195,6 +195,10 @@ export function isClosedTicketRefusal(body: unknown): boolean {
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 
+/** Whether Zendesk's `error` value is a short code (`RecordNotFound`) rather than text that may quote data. */
+export const isErrorCode = (value: unknown): value is string =>
+  typeof value === "string" && IDENTIFIER.test(value);
+
 function errorCode(body: unknown): string | undefined {
   if (!isRecord(body)) return undefined;
   const error = body["error"];

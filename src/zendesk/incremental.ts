@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ZendeskClient } from "./client.js";
-import { PaginationError } from "./paginate.js";
+import { PaginationError, pageSizeWithin } from "./paginate.js";
 import { parseResponse, signalOf, ticketSchema, userSchema } from "./parse.js";
 import type { Ticket, User } from "./types.js";
 
@@ -89,7 +89,12 @@ function incrementalExport<T>(
     afterCursor: "cursor" in options.from ? options.from.cursor : undefined,
     endOfStream: false,
   };
-  const perPage = Math.min(options.perPage ?? MAX_INCREMENTAL_PAGE_SIZE, MAX_INCREMENTAL_PAGE_SIZE);
+  const perPage = pageSizeWithin(options.perPage, {
+    fallback: MAX_INCREMENTAL_PAGE_SIZE,
+    max: MAX_INCREMENTAL_PAGE_SIZE,
+    option: "perPage",
+    route: spec.path,
+  });
 
   async function* records(): AsyncGenerator<T, void, undefined> {
     while (!state.endOfStream) {

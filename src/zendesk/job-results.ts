@@ -1,4 +1,4 @@
-import { isClosedTicketRefusal } from "./errors.js";
+import { isClosedTicketRefusal, isErrorCode } from "./errors.js";
 import type { JobOutcome } from "./jobs.js";
 import type { JobResult, JobStatus } from "./types.js";
 
@@ -87,7 +87,7 @@ function itemResult(index: number, id: number | undefined, result: JobResult): I
   const failed = result.success === false || result.error !== undefined || result.status === "Failed";
   const base = { index, id, ...(typeof result.status === "string" ? { status: result.status } : {}) };
   if (!failed) return { ...base, ok: true };
-  const code = typeof result.error === "string" ? result.error : undefined;
+  const code = isErrorCode(result.error) ? result.error : undefined;
   return { ...base, ok: false, failure: { kind: failureKind(result), ...(code ? { code } : {}) } };
 }
 

@@ -39,7 +39,12 @@ export async function* cursorPaginate<T>(
   options: ListOptions & { pageSize?: number },
 ): AsyncGenerator<T, void, undefined> {
   const pageSchema = cursorPage.extend({ [options.key]: z.array(options.item) });
-  const size = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const size = pageSizeWithin(options.pageSize, {
+    fallback: MAX_PAGE_SIZE,
+    max: MAX_PAGE_SIZE,
+    option: "pageSize",
+    route: options.route,
+  });
   const firstQuery = { ...options.query, "page[size]": size };
   let next: Pick<ZendeskRequest, "query" | "url"> = { query: firstQuery };
   let previousCursor: string | undefined;
@@ -93,7 +98,12 @@ export async function* offsetPaginate<T>(
   options: ListOptions & { perPage?: number },
 ): AsyncGenerator<T, void, undefined> {
   const pageSchema = offsetPage.extend({ [options.key]: z.array(options.item) });
-  const perPage = Math.min(options.perPage ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const perPage = pageSizeWithin(options.perPage, {
+    fallback: MAX_PAGE_SIZE,
+    max: MAX_PAGE_SIZE,
+    option: "perPage",
+    route: options.route,
+  });
   let next: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
     if (pageNumber > MAX_OFFSET_PAGES || (pageNumber - 1) * perPage >= MAX_OFFSET_RECORDS) {
@@ -115,6 +125,24 @@ export async function* offsetPaginate<T>(
     if (!page.next_page) return;
     next = page.next_page;
   }
+}
+
+/**
+ * A page size the caller asked for: a whole number from 1, at most `max` (larger ones are lowered
+ * to it); `fallback` when none was given. Zendesk would answer 0 or a negative size with a 400 or an
+ * empty page, so it is refused before any request is sent.
+ */
+export function pageSizeWithin(
+  asked: number | undefined,
+  limits: { fallback: number; max: number; option: string; route: string },
+): number {
+  if (asked === undefined) return Math.min(limits.fallback, limits.max);
+  if (!Number.isInteger(asked) || asked < 1) {
+    throw new RangeError(
+      `${limits.option} for ${limits.route} must be a whole number from 1 to ${limits.max}; got ${asked}`,
+    );
+  }
+  return Math.min(asked, limits.max);
 }
 
 /** The options every page request of a list passes on. */

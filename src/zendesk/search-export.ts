@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ZendeskClient } from "./client.js";
 import { ValidationError } from "./errors.js";
+import { pageSizeWithin } from "./paginate.js";
 import { parseResponse, signalOf } from "./parse.js";
 
 // GET /api/v2/search/export (ZENDESK_API.md 4.3): every match of a query, one record type, ordered
@@ -51,7 +52,12 @@ export function searchExport<T extends ExportResult = ExportResult>(
   query: string,
   options: SearchExportOptions,
 ): SearchExport<T> {
-  const pageSize = Math.min(options.pageSize ?? 100, MAX_EXPORT_PAGE_SIZE);
+  const pageSize = pageSizeWithin(options.pageSize, {
+    fallback: 100,
+    max: MAX_EXPORT_PAGE_SIZE,
+    option: "pageSize",
+    route: ROUTE,
+  });
   const state = { resumes: 0 };
 
   async function* results(): AsyncGenerator<T, void, undefined> {

@@ -281,7 +281,8 @@ export function destroyManyTickets(
         path: "/api/v2/tickets/destroy_many",
         route: "/api/v2/tickets/destroy_many",
         query: { ids: chunk.join(",") },
-        buckets: [{ bucket: "tickets-destroy" }],
+        // The 400-a-minute limit counts tickets, not requests (2.4).
+        buckets: [{ bucket: "tickets-destroy", cost: chunk.length }],
         idempotent: false,
       }),
     },
@@ -304,7 +305,7 @@ export function listTicketComments(
     query: { include_inline_images: true },
     key: "comments",
     item: commentSchema,
-    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     ...signalOf(options.signal),
   });
 }

@@ -124,7 +124,8 @@ export interface Identity {
 export type JobState = "queued" | "working" | "failed" | "completed" | "killed";
 
 export interface JobResult {
-  id?: number;
+  /** A number, or the raw key asked for (a string) where a bulk user job reports a missing user. */
+  id?: number | string;
   index?: number;
   action?: string;
   success?: boolean;

@@ -164,10 +164,12 @@ describe("ZendeskClient requests", () => {
     });
 
     it("reports a missing ticket as not found", async () => {
+      const asking = client();
       const error = await failure(
-        client().request({ method: "GET", path: "/api/v2/tickets/987654", route: "/api/v2/tickets/{id}" }),
+        asking.request({ method: "GET", path: "/api/v2/tickets/987654", route: "/api/v2/tickets/{id}" }),
       );
       expect(error).toBeInstanceOf(NotFoundError);
+      expect(asking.budget.snapshot().requestsInFlight).toBe(0);
       expect(error).toMatchObject({ code: "RecordNotFound", route: "/api/v2/tickets/{id}" });
       expect(String(error)).not.toContain("987654");
     });

@@ -53,8 +53,8 @@ describe("ZendeskClient retries", () => {
     const res = await client({ clock, logger, budget }).request<{ user: { id: number } }>(me);
     expect(res.status).toBe(200);
     expect(res.body.user.id).toBe(1);
-    // Each attempt took its place in the budget.
-    expect(budget.snapshot().requests).toBe(2);
+    // Each attempt took its place in the budget, and was let out of flight when answered.
+    expect(budget.snapshot()).toMatchObject({ requests: 2, requestsInFlight: 0 });
     expect(logger.entries.map((e) => [e.status, e.attempt, e.willRetry])).toEqual([
       [503, 1, true],
       [200, 2, false],
@@ -77,10 +77,10 @@ describe("ZendeskClient retries", () => {
 
   it("gives up on a GET after the configured retries with an Unavailable error", async () => {
     await faults({ errorRate: 1 });
-    const error = await client({ maxRetries: 2 })
-      .request(me)
-      .catch((e: unknown) => e);
+    const giving = client({ maxRetries: 2 });
+    const error = await giving.request(me).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
+    expect(giving.budget.snapshot()).toMatchObject({ requests: 3, requestsInFlight: 0 });
     expect(error).toMatchObject({ kind: "Unavailable", status: 503, route: "/api/v2/users/me" });
     const counts = await simulatorRequests(s.current);
     expect(counts.find((c) => c.route === "/api/v2/users/me" && c.status === 503)?.count).toBe(3);
@@ -104,11 +104,11 @@ describe("ZendeskClient retries", () => {
     const before = await ticketCount();
     await faults({ dropRate: 1 });
     const logger = recordingLogger();
-    const error = await client({ logger })
-      .request(importTicket)
-      .catch((e: unknown) => e);
+    const dropped = client({ logger });
+    const error = await dropped.request(importTicket).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as UnavailableError).status).toBeNull();
+    expect(dropped.budget.snapshot().requestsInFlight).toBe(0);
     expect(logger.entries).toHaveLength(1);
     await faults(CLEAR);
     expect(await ticketCount()).toBe(before);

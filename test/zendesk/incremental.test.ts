@@ -29,6 +29,14 @@ describe("incremental exports", () => {
     expect(sent.every((r) => r.buckets?.[0]?.bucket === "incremental-exports")).toBe(true);
   });
 
+  it("refuses a page size below 1 before sending anything", () => {
+    const client = simClient(s.current);
+    const sent = recordRequests(client);
+    expect(() => incrementalTickets(client, { from: { startTime: 0 }, perPage: 0 })).toThrow(RangeError);
+    expect(() => incrementalUsers(client, { from: { startTime: 0 }, perPage: -10 })).toThrow(RangeError);
+    expect(sent).toEqual([]);
+  });
+
   it("resumes from a persisted cursor with only what changed since", async () => {
     const client = simClient(s.current);
     const first = incrementalTickets(client, { from: { startTime: 0 } });

@@ -33,14 +33,25 @@ describe("matching job results to the items asked for", () => {
 
   it("matches by id alone, including ids Zendesk reports as strings", () => {
     const results: JobResult[] = [
-      // types.ts says number; bulk user jobs give the raw requested key for a missing user.
-      { id: "20" as unknown as number, success: false, status: "Failed", error: "RecordNotFound" },
+      // Bulk user jobs give the raw requested key for a missing user.
+      { id: "20", success: false, status: "Failed", error: "RecordNotFound" },
       { id: 10, success: true, status: "Deleted" },
     ];
     const matched = jobItemResults([10, 20], completed(results), "id");
     expect(matched.map((r) => [r.id, r.ok])).toEqual([
       [10, true],
       [20, false],
+    ]);
+  });
+
+  it("keeps a failure's error code but never a free-text error, which may quote personal data", () => {
+    const results: JobResult[] = [
+      { id: 10, index: 0, success: false, error: "Email: jane@example.com is already being used" },
+      { id: 20, index: 1, success: false, error: "DuplicateValue" },
+    ];
+    expect(jobItemResults([10, 20], completed(results), "id").map((r) => r.failure)).toEqual([
+      { kind: "Failed" },
+      { kind: "Failed", code: "DuplicateValue" },
     ]);
   });
 

@@ -43,6 +43,21 @@ describe("list pagination", () => {
     ).toBe(true);
   });
 
+  it("refuses a page size below 1 before sending anything", async () => {
+    const client = simClient(s.current);
+    const sent = recordRequests(client);
+    const list = { path: "/api/v2/tickets", route: "/api/v2/tickets", key: "tickets", item: ticketSchema };
+    for (const size of [0, -5, 2.5]) {
+      await expect(collect(cursorPaginate<Ticket>(client, { ...list, pageSize: size }))).rejects.toThrow(
+        /pageSize for \/api\/v2\/tickets must be a whole number from 1 to 100/,
+      );
+      await expect(collect(offsetPaginate<Ticket>(client, { ...list, perPage: size }))).rejects.toThrow(
+        RangeError,
+      );
+    }
+    expect(sent).toEqual([]);
+  });
+
   it("follows offset pages to the last one", async () => {
     const client = simClient(s.current);
     const users = await collect(

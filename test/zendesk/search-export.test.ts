@@ -46,6 +46,14 @@ describe("search export", () => {
     expect(exportRequests(sent)[0]!.query).toMatchObject({ "filter[type]": "ticket", "page[size]": 500 });
   });
 
+  it("refuses a page size below 1 before sending anything", () => {
+    const client = simClient(s.current);
+    const sent = recordRequests(client);
+    expect(() => searchExport(client, "status:closed", { type: "ticket", pageSize: 0 })).toThrow(RangeError);
+    expect(() => searchExport(client, "status:closed", { type: "ticket", pageSize: -1 })).toThrow(RangeError);
+    expect(sent).toEqual([]);
+  });
+
   it("caps the page size at 1,000", async () => {
     const client = simClient(s.current);
     const sent = recordRequests(client);

@@ -146,8 +146,14 @@ describe("ticket endpoints", () => {
     const ids = tickets()
       .slice(0, 120)
       .map((t) => t.id);
+    const sent = recordRequests(client);
     const results = await destroyManyTickets(client, [...ids, 99_999]);
     expect(results.map((r) => r.id)).toEqual([...ids, 99_999]);
+    // Zendesk allows 400 deleted tickets a minute (ZENDESK_API.md 2.4): each job is charged per ticket.
+    expect(sent.filter((r) => r.route === "/api/v2/tickets/destroy_many").map((r) => r.buckets)).toEqual([
+      [{ bucket: "tickets-destroy", cost: 100 }],
+      [{ bucket: "tickets-destroy", cost: 21 }],
+    ]);
     expect(results.slice(0, -1).every((r) => r.ok)).toBe(true);
     expect(results.at(-1)).toMatchObject({ ok: false, failure: { kind: "NotFound" } });
     const jobs = (await s.current.inspect("GET", "/__sim/jobs")).jobs as { job_type: string }[];
