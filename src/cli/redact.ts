@@ -72,6 +72,12 @@ function parseOptions(args: string[]): RedactOptions | null {
   if (json && mode === "Full")
     throw new Error("--json lists the findings of Detected mode; drop --json or --mode Full");
   if (showMatches && !json) throw new Error("--show-matches only applies to --json output; add --json");
+  for (const flag of ["replace-with", "pseudonymize"] as const) {
+    if (json && values[flag] !== undefined)
+      throw new Error(
+        `--${flag} changes the masked text, which --json does not print; drop --${flag} or --json`,
+      );
+  }
 
   const patterns = (values.pattern ?? []).map((source, i) => {
     const problem = customPatternProblem(source);
@@ -153,6 +159,8 @@ function parseRegion(raw: string): string {
   return region;
 }
 
+const KNOWN_SHAPE = '{"names": [...], "emails": [...], "phones": [...]}';
+
 function readKnown(path: string): KnownIdentifiers {
   let parsed: unknown;
   try {
@@ -161,14 +169,16 @@ function readKnown(path: string): KnownIdentifiers {
     const code = (error as { code?: string }).code;
     throw new Error(
       code
-        ? `--known: cannot read the file (${code})`
-        : '--known: the file is not JSON; give {"names": [...], "emails": [...], "phones": [...]}',
+        ? `--known: cannot read ${JSON.stringify(path)} (${code}); give the path of a readable JSON file`
+        : `--known: the file is not JSON; give ${KNOWN_SHAPE}`,
     );
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`--known: the file is not a JSON object; give ${KNOWN_SHAPE}`);
   const list = (key: string): string[] => {
-    const value = (parsed as Record<string, unknown> | null)?.[key] ?? [];
+    const value = (parsed as Record<string, unknown>)[key] ?? [];
     if (!Array.isArray(value) || !value.every((v) => typeof v === "string"))
-      throw new Error(`--known: "${key}" must be a list of strings`);
+      throw new Error(`--known: "${key}" must be a list of strings; give ${KNOWN_SHAPE}`);
     return value;
   };
   return { names: list("names"), emails: list("emails"), phones: list("phones") };

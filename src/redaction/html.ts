@@ -1,5 +1,6 @@
 import { decodeHTML, decodeHTMLAttribute } from "entities/decode";
 import { maskableSpans, type Span } from "./mask.js";
+import { MASK_CHAR } from "./types.js";
 
 // A comment's html_body and its visible text, with a map between them, so that detectors run on
 // the text a person reads and their findings become `<redact>` markup for
@@ -193,9 +194,15 @@ export function readHtmlText(html: string): HtmlText {
   };
 }
 
-/** The runs of visible text that are not whitespace: what Full mode removes. */
-export function nonWhitespaceRanges(text: string): Span[] {
-  return Array.from(text.matchAll(/\S+/gu), (m) => ({ start: m.index, end: m.index + m[0].length }));
+// Neither whitespace nor ▇, which is what Zendesk shows in place of redacted text (ZENDESK_API.md 6.6).
+const UNMASKED_RUN = new RegExp(`[^\\s${MASK_CHAR}]+`, "gu");
+
+/**
+ * The runs of visible text that are neither whitespace nor ▇: what Full mode removes. Text that
+ * Zendesk already redacted is left out, so a second sweep plans no redaction for it.
+ */
+export function fullModeRanges(text: string): Span[] {
+  return Array.from(text.matchAll(UNMASKED_RUN), (m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 export interface MarkupRequest {

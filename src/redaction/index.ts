@@ -4,10 +4,10 @@
 export { detect } from "./detect.js";
 export { compileCustomPattern, customPatternProblem } from "./detectors/custom.js";
 export {
+  fullModeRanges,
   type HtmlElement,
   type HtmlText,
   type MarkupRequest,
-  nonWhitespaceRanges,
   type RedactMarkup,
   readHtmlText,
   redactMarkup,

@@ -1,6 +1,6 @@
 import type { Attachment, Comment, CustomField, Ticket, Via } from "../zendesk/types.js";
 import { detect } from "./detect.js";
-import { type HtmlElement, nonWhitespaceRanges, readHtmlText, redactMarkup } from "./html.js";
+import { fullModeRanges, type HtmlElement, readHtmlText, redactMarkup } from "./html.js";
 import type { Span } from "./mask.js";
 import {
   type AuthorRoles,
@@ -188,7 +188,7 @@ function planComment(
   const html = comment.html_body ?? "";
   const parsed = readHtmlText(html);
   let ranges: Span[];
-  if (spec.masking.mode === "Full") ranges = nonWhitespaceRanges(parsed.text);
+  if (spec.masking.mode === "Full") ranges = fullModeRanges(parsed.text);
   else {
     const found = detect(parsed.text, detection);
     addFindingCounts(findings, found);

@@ -226,6 +226,25 @@ describe("hush redact with wrong options", () => {
 
   it("asks for the key of --pseudonymize", () => fails(["--pseudonymize"], "HUSH_PSEUDONYM_KEY"));
 
+  it("refuses a replacement with --json, which prints no masked text", () =>
+    fails(
+      ["--json", "--replace-with", "[x]"],
+      "--replace-with changes the masked text, which --json does not print; drop --replace-with or --json",
+    ));
+
+  it("names the --known file it cannot read and asks for a readable one", () =>
+    fails(
+      ["--known", "/nonexistent/people.json"],
+      '--known: cannot read "/nonexistent/people.json" (ENOENT); give the path of a readable JSON file',
+    ));
+
+  it("refuses a --known file that is JSON but not an object of lists", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hush-known-"));
+    const file = join(dir, "people.json");
+    writeFileSync(file, '["Anna Berg"]');
+    await fails(["--known", file], '--known: the file is not a JSON object; give {"names": [...]');
+  });
+
   it("names an unknown option and where to find the options", () =>
     fails(["--colour"], `Unknown option '--colour'\nRun "hush redact --help" for the options.`));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nonWhitespaceRanges, readHtmlText, redactMarkup } from "../../src/redaction/html.js";
+import { fullModeRanges, readHtmlText, redactMarkup } from "../../src/redaction/html.js";
 import type { Span } from "../../src/redaction/mask.js";
 import { applyRedactMarkup, readHtml } from "../../src/simulator/redaction/markup.js";
 
@@ -114,7 +114,7 @@ describe("redactMarkup", () => {
   it("wraps every word in Full mode and leaves whitespace between them", () => {
     const html = zd("<p>Hi Anna,<br>thanks &amp; bye</p>");
     const parsed = readHtmlText(html);
-    const result = redactMarkup(parsed, { ranges: nonWhitespaceRanges(parsed.text) });
+    const result = redactMarkup(parsed, { ranges: fullModeRanges(parsed.text) });
     expect(result.html).toBe(
       zd(
         "<p><redact>Hi</redact> <redact>Anna,</redact><br><redact>thanks</redact> <redact>&amp;</redact> <redact>bye</redact></p>",

@@ -222,6 +222,23 @@ describe("planTicketRedaction on an open ticket", () => {
     );
   });
 
+  it("plans no second redaction in Full mode for a comment Zendesk already masked", () => {
+    const full = spec({
+      fields: ["subject", "comments"],
+      masking: { mode: "Full", replacement: { kind: "blocks" } },
+    });
+    const masked = comment(11, "x", {
+      html_body: `<div class="zd-comment" dir="auto"><p>${M.repeat(5)} ${M.repeat(3)}</p></div>`,
+    });
+    const p = plan({ ticket: ticket({ subject: `${M}${M} ${M}` }), comments: [masked], spec: full });
+    expect(p.commentRedactions).toEqual([]);
+    expect(p.changesSomething).toBe(false);
+    const partly = comment(12, "x", { html_body: `<p>${M.repeat(4)} left</p>` });
+    expect(plan({ comments: [partly], spec: full }).commentRedactions[0]?.htmlBody).toBe(
+      `<p>${M.repeat(4)} <redact>left</redact></p>`,
+    );
+  });
+
   it("reports the via and metadata of comments as unchangeable instead of skipping them silently", () => {
     const c = comment(11, "Order 4411", {
       via: { channel: "email", source: { from: { address: "anna@example.com", name: "Anna Berg" } } },
