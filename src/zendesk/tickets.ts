@@ -3,9 +3,10 @@ import type { BucketUse } from "./budget.js";
 import type { ZendeskClient } from "./client.js";
 import { NotFoundError } from "./errors.js";
 import type { ItemResult } from "./job-results.js";
-import { type JobOptions, MAX_BULK_ITEMS, runChunkedJobs } from "./jobs.js";
+import { type JobOptions, runChunkedJobs } from "./jobs.js";
 import { cursorPaginate } from "./paginate.js";
-import { commentSchema, requestList, requestParsed, requestRecord, signalOf, ticketSchema } from "./parse.js";
+import { commentSchema, requestParsed, requestRecord, signalOf, ticketSchema } from "./parse.js";
+import { showMany } from "./show-many.js";
 import type { Comment, Ticket } from "./types.js";
 
 // Tickets (ZENDESK_API.md 5): read, update, tags, soft delete, their bulk jobs, and comments.
@@ -35,30 +36,17 @@ export function getTicket(client: ZendeskClient, id: number, signal?: AbortSigna
  * GET /api/v2/tickets/show_many, 100 ids a call (5.2). Tickets that do not exist or are deleted are
  * left out; the order is Zendesk's, so callers look tickets up by id.
  */
-export async function showManyTickets(
+export function showManyTickets(
   client: ZendeskClient,
   ids: readonly number[],
   signal?: AbortSignal,
 ): Promise<Ticket[]> {
-  const unique = [...new Set(ids)];
-  const tickets: Ticket[] = [];
-  for (let start = 0; start < unique.length; start += MAX_BULK_ITEMS) {
-    const chunk = unique.slice(start, start + MAX_BULK_ITEMS);
-    const page = await requestList<Ticket>(
-      client,
-      {
-        method: "GET",
-        path: "/api/v2/tickets/show_many",
-        route: "/api/v2/tickets/show_many",
-        query: { ids: chunk.join(",") },
-        ...signalOf(signal),
-      },
-      "tickets",
-      ticketSchema,
-    );
-    tickets.push(...page);
-  }
-  return tickets;
+  return showMany<Ticket>(
+    client,
+    { path: "/api/v2/tickets/show_many", key: "tickets", item: ticketSchema },
+    ids,
+    signal,
+  );
 }
 
 /**

@@ -2,9 +2,10 @@ import type { BucketUse } from "./budget.js";
 import type { ZendeskClient } from "./client.js";
 import { NotFoundError } from "./errors.js";
 import type { ItemResult } from "./job-results.js";
-import { type JobOptions, MAX_BULK_ITEMS, runChunkedJobs } from "./jobs.js";
+import { type JobOptions, runChunkedJobs } from "./jobs.js";
 import { offsetPaginate } from "./paginate.js";
-import { requestList, requestRecord, signalOf, userSchema } from "./parse.js";
+import { requestRecord, signalOf, userSchema } from "./parse.js";
+import { showMany } from "./show-many.js";
 import type { User } from "./types.js";
 
 // Users (ZENDESK_API.md 8.1, 8.2, 8.4): read, update, soft delete, permanent delete, bulk jobs.
@@ -28,31 +29,17 @@ export function getUser(client: ZendeskClient, id: number, signal?: AbortSignal)
 }
 
 /** GET /api/v2/users/show_many, 100 ids a call; unknown ids are left out, in Zendesk's order. */
-export async function showManyUsers(
+export function showManyUsers(
   client: ZendeskClient,
   ids: readonly number[],
   signal?: AbortSignal,
 ): Promise<User[]> {
-  const unique = [...new Set(ids)];
-  const users: User[] = [];
-  for (let start = 0; start < unique.length; start += MAX_BULK_ITEMS) {
-    const chunk = unique.slice(start, start + MAX_BULK_ITEMS);
-    users.push(
-      ...(await requestList<User>(
-        client,
-        {
-          method: "GET",
-          path: "/api/v2/users/show_many",
-          route: "/api/v2/users/show_many",
-          query: { ids: chunk.join(",") },
-          ...signalOf(signal),
-        },
-        "users",
-        userSchema,
-      )),
-    );
-  }
-  return users;
+  return showMany<User>(
+    client,
+    { path: "/api/v2/users/show_many", key: "users", item: userSchema },
+    ids,
+    signal,
+  );
 }
 
 /**
