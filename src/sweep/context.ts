@@ -1,6 +1,7 @@
 import type { ZendeskClient } from "../zendesk/client.js";
 import type { JobOptions } from "../zendesk/jobs.js";
 import type { ClosedTicketUpdates } from "./redact-ticket.js";
+import type { ReplaceJournal } from "./replace-journal.js";
 
 /**
  * What every step of a sweep needs: the account's client (with its shared rate budget) and what
@@ -16,4 +17,10 @@ export interface SweepContext {
    * every closed ticket is tried.
    */
   closedTicketUpdates?: ClosedTicketUpdates;
+  /**
+   * Replace: where progress per original is written down, so that a restart finds a copy Zendesk
+   * does not show yet (replace-journal.ts). Keep it durable across restarts; without it, a restart
+   * within minutes of an import can import a second copy (removed again by a later run).
+   */
+  replaceJournal?: ReplaceJournal;
 }

@@ -20,6 +20,12 @@ export type {
 } from "./outcome.js";
 export { peopleOnTicket, readTicketPeople, type TicketPeople } from "./people.js";
 export { ClosedTicketUpdates, redactTicketInPlace } from "./redact-ticket.js";
+export {
+  memoryReplaceJournal,
+  type ReplaceEntry,
+  type ReplaceJournal,
+  SEARCH_SETTLE_MS,
+} from "./replace-journal.js";
 export { isCopy, PermanentDeletionFailed, type ReplaceOptions, replaceTicket } from "./replace-ticket.js";
 export { redactTicket, type TicketOptions } from "./ticket.js";
 export { residualCount } from "./verify.js";

@@ -60,7 +60,13 @@ export type RefusalReason =
   /** Only closed tickets are replaced; open ones are redacted in place. */
   | "NotClosed";
 
-export type FailureKind = ZendeskErrorKind | "Refused" | "CopyIncomplete" | "JobTimeout";
+export type FailureKind =
+  | ZendeskErrorKind
+  | "Refused"
+  | "CopyIncomplete"
+  /** Replace: a recent import's copy is not findable yet (search lag); a later sweep finishes. */
+  | "CopyNotYetFindable"
+  | "JobTimeout";
 
 /** The step a failure happened in, for the reader of a report. */
 export type Step =
@@ -74,6 +80,7 @@ export type Step =
   | "FindCopy"
   | "ImportCopy"
   | "ConfirmCopy"
+  | "DeleteDuplicateCopy"
   | "DeleteOriginal"
   | "PermanentlyDeleteOriginal"
   | "ReadUser"

@@ -6,18 +6,21 @@ import { NotFoundError, ZendeskError } from "../zendesk/errors.js";
 import { importTicket } from "../zendesk/imports.js";
 import { search } from "../zendesk/search.js";
 import { deleteTicket, findTicketsByExternalId, getTicket } from "../zendesk/tickets.js";
-import type { Ticket, TicketImport } from "../zendesk/types.js";
+import type { Comment, Ticket, TicketImport } from "../zendesk/types.js";
 import type { SweepContext } from "./context.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 import { readTicketPeople, type TicketPeople } from "./people.js";
+import { SEARCH_SETTLE_MS } from "./replace-journal.js";
 import { readComments, readTicketWithComments, residualCount } from "./verify.js";
 
 // The Replace strategy for closed tickets: import a redacted copy, confirm it, then delete the
 // original (optionally permanently). Zendesk is the only state: the copy's external_id names its
 // original (ticket-copy.ts), so every run starts by looking for the copy and carries on from
-// wherever an earlier run stopped. The rules that make a restart at any point safe:
+// wherever an earlier run stopped; a journal the caller keeps (replace-journal.ts) covers the
+// minutes in which Zendesk may not show a new copy. The rules that make a restart at any point safe:
 //   - look for the copy before importing, and again after an import whose outcome is unknown,
-//     because an import is not idempotent (ZENDESK_API.md 5.4);
+//     because an import is not idempotent (ZENDESK_API.md 5.4); while an import recorded in the
+//     journal is younger than the search lag and its copy is not found, import nothing;
 //   - delete the original only after its copy has been read back complete;
 //   - a copy is never treated as an original (its marker tag and external_id give it away).
 
@@ -75,7 +78,9 @@ async function replace(
   out.dropped = copyPlan.lost.map((l) => l.field);
 
   out.step = "FindCopy";
-  let copies = await findCopies(ctx, original.id);
+  const journal = ctx.replaceJournal;
+  const entry = await journal?.get(original.id);
+  let copies = await findCopies(ctx, original.id, entry?.copyId);
   if (copies.length === 0) {
     if (!planTicketRedaction(input).changesSomething) return out.skipped("NothingToRedact");
     if (copyPlan.droppedAttachments > 0 && !spec.fields.includes("attachments")) {
@@ -84,20 +89,28 @@ async function replace(
         "The ticket has attachments that the policy keeps, but a copy cannot carry them: add attachments to the policy's fields or use the InPlace strategy.",
       );
     }
+    if (entry && client.clock.now() - entry.importSentAt < SEARCH_SETTLE_MS) return copyNotYetFindable(out);
     out.step = "ImportCopy";
-    copies = await importCopy(ctx, original.id, copyPlan.ticket, out);
+    const importSentAt = client.clock.now();
+    await journal?.set(original.id, { importSentAt });
+    copies = await importCopy(ctx, original.id, copyPlan.ticket, importSentAt, out);
+    out.step = "FindCopy";
   }
-  const copy = await keepOneCopy(ctx, copies, spec, out);
-  out.copyId = copy.id;
-
-  out.step = "ConfirmCopy";
   const expected = copyPlan.ticket.comments.length;
-  const confirmed = await confirmCopy(ctx, original.id, copy.id, expected, spec, out, people);
-  if (!confirmed) return copyIncomplete(out);
+  const copy = await keepOneCopy(ctx, original.id, copies, expected, spec, out, people);
+  if (!copy) return copyIncomplete(out);
+  out.copyId = copy.id;
+  // Before the original goes: from here on the copy is the only one, and a later run must find it.
+  if (entry?.copyId !== copy.id)
+    await journal?.set(original.id, {
+      importSentAt: entry?.importSentAt ?? client.clock.now(),
+      copyId: copy.id,
+    });
 
   out.step = "DeleteOriginal";
   if ((await deleteTicket(client, original.id, signal)) === "deleted") out.did("DeleteOriginal");
   if (options.permanentlyDelete) await deletePermanently(ctx, original.id, out);
+  await journal?.delete(original.id);
   return out.acted();
 }
 
@@ -113,41 +126,57 @@ async function finishWithoutOriginal(
   out: OutcomeBuilder,
 ): Promise<ItemOutcome> {
   out.step = "FindCopy";
-  const copies = await findCopies(ctx, originalId);
+  const entry = await ctx.replaceJournal?.get(originalId);
+  const copies = await findCopies(ctx, originalId, entry?.copyId);
   if (copies.length === 0) return out.skipped("NotFound");
-  const copy = await keepOneCopy(ctx, copies, spec, out);
+  const copy = await keepOneCopy(ctx, originalId, copies, null, spec, out);
+  if (!copy) return copyIncomplete(out);
   out.copyId = copy.id;
-  out.step = "ConfirmCopy";
-  if (!(await confirmCopy(ctx, originalId, copy.id, null, spec, out))) return copyIncomplete(out);
   if (options.permanentlyDelete) await deletePermanently(ctx, originalId, out);
+  await ctx.replaceJournal?.delete(originalId);
   const outcome = out.acted();
   return outcome.result === "skipped" ? out.skipped("AlreadyReplaced") : outcome;
 }
 
 /**
- * Copies of `originalId` by their external_id. The ticket list is consistent but leaves archived
+ * Copies of `originalId`, by the id a journal recorded and by their external_id. Reading by id is
+ * consistent and works for archived tickets. The ticket list is consistent but leaves archived
  * tickets out (5.8), and a closed copy keeps the original's old dates, so it is archived soon after
  * its import; search finds archived tickets but only once it has indexed them (4.1). Zendesk
- * archives in the background, so a copy is still listed while search may not know it yet, and
- * found by search once it is archived. (The simulator archives such a copy at once; with its
- * `searchIndexLagMs` set, a rerun within the lag after a crash between import and delete would not
- * find the copy.)
+ * archives in the background, so a copy is normally still listed while search does not know it
+ * yet, and found by search once it is archived.
+ *
+ * Residual risk without a journal entry: a copy that is archived before search has indexed it is
+ * found by neither, so a run right after a crash between its import and the deletion of the
+ * original (or after an import whose answer was lost) would import a second copy. The journal
+ * closes that (replace-journal.ts); a second copy, should one appear anyway, is removed by the
+ * next run that finds both (`keepOneCopy`), and the original is never deleted without a copy.
+ * The simulator archives such a copy at once, so with its `searchIndexLagMs` set it shows the gap.
  */
-async function findCopies(ctx: SweepContext, originalId: number): Promise<Ticket[]> {
+async function findCopies(ctx: SweepContext, originalId: number, recordedCopyId?: number): Promise<Ticket[]> {
   const externalId = replacementExternalId(originalId);
-  const listed = await findTicketsByExternalId(ctx.client, externalId, ctx.signal);
-  if (listed.length > 0) return listed;
-  const found: Ticket[] = [];
+  const links = (t: Pick<Ticket, "id" | "external_id">) =>
+    t.external_id === externalId && t.id !== originalId;
+  const found = new Map<number, Ticket>();
+  if (recordedCopyId !== undefined) {
+    const recorded = await getTicket(ctx.client, recordedCopyId, ctx.signal).catch(nullIfNotFound);
+    if (recorded && links(recorded)) found.set(recorded.id, recorded);
+  }
+  // Zendesk may match external_id loosely (user external_ids are case-insensitive, 8.1): only an
+  // exact link counts, since a copy found here may be deleted as a duplicate.
+  const listed = (await findTicketsByExternalId(ctx.client, externalId, ctx.signal)).filter(links);
+  for (const ticket of listed) found.set(ticket.id, ticket);
+  if (found.size > 0) return [...found.values()];
   const results = search(
     ctx.client,
     `type:ticket external_id:"${externalId}"`,
     ctx.signal ? { signal: ctx.signal } : {},
   );
   for await (const result of results) {
-    if (result.result_type === "ticket" && result["external_id"] === externalId)
-      found.push(result as unknown as Ticket);
+    const ticket = result as unknown as Ticket;
+    if (result.result_type === "ticket" && links(ticket)) found.set(ticket.id, ticket);
   }
-  return found;
+  return [...found.values()];
 }
 
 /**
@@ -159,6 +188,7 @@ async function importCopy(
   ctx: SweepContext,
   originalId: number,
   copy: TicketImport,
+  importSentAt: number,
   out: OutcomeBuilder,
 ): Promise<Ticket[]> {
   try {
@@ -169,6 +199,7 @@ async function importCopy(
       ctx.signal ? { signal: ctx.signal } : {},
     );
     out.did("ImportCopy");
+    await ctx.replaceJournal?.set(originalId, { importSentAt, copyId: imported.id });
     return [imported];
   } catch (error) {
     if (!(error instanceof ZendeskError) || !["Unavailable", "UnexpectedResponse"].includes(error.kind))
@@ -192,58 +223,69 @@ function withoutUnknownSolvedAt(copy: TicketImport): TicketImport {
 }
 
 /**
- * One copy stands for the original: the oldest. Others (left by two runs racing on one ticket)
- * are deleted when they are Hush's copies for certain; the original still exists, or the kept copy
- * does, so nothing is lost.
+ * One copy stands for the original: the oldest complete one, read back in full (it links to the
+ * original, is closed, and holds every comment of the original: `expectedComments`; once the
+ * original is gone, as many as the fullest copy holds). Residual findings are counted on it, which is what stays in Zendesk.
+ * Others (left by two runs racing on one ticket, or by a lost import answer) are deleted only after
+ * the kept copy is confirmed, and only when the read just made shows them as Hush's copies of this
+ * original (exact link, marker tag): never the original, never the kept copy.
+ * Returns null when no copy is complete; then nothing is deleted.
  */
 async function keepOneCopy(
   ctx: SweepContext,
-  copies: readonly Ticket[],
-  spec: TicketRedactionSpec,
-  out: OutcomeBuilder,
-): Promise<Ticket> {
-  const [kept, ...extra] = [...copies].sort((a, b) => a.id - b.id) as [Ticket, ...Ticket[]];
-  for (const duplicate of extra) {
-    if (!duplicate.tags.includes(spec.markerTag)) continue;
-    if ((await deleteTicket(ctx.client, duplicate.id, ctx.signal)) === "deleted")
-      out.did("DeleteDuplicateCopy");
-  }
-  return kept;
-}
-
-/**
- * Reads the copy back: it must link to the original, be closed, and hold every comment of the
- * original (`expectedComments`; unknown once the original is gone). Residual findings are counted
- * on the copy, which is what stays in Zendesk.
- */
-async function confirmCopy(
-  ctx: SweepContext,
   originalId: number,
-  copyId: number,
+  copies: readonly Ticket[],
   expectedComments: number | null,
   spec: TicketRedactionSpec,
   out: OutcomeBuilder,
   /** The original's people, who are the copy's too; read from the copy when the original is gone. */
   originalPeople?: TicketPeople,
-): Promise<boolean> {
-  const { ticket, comments } = await readTicketWithComments(ctx.client, copyId, ctx.signal);
-  const complete =
-    ticket.external_id === replacementExternalId(originalId) &&
-    ticket.status === "closed" &&
-    comments.length > 0 &&
-    (expectedComments === null || comments.length === expectedComments);
-  if (!complete) return false;
+): Promise<Ticket | null> {
+  out.step = "ConfirmCopy";
+  const ordered = [...copies].sort((a, b) => a.id - b.id);
+  const reads: { ticket: Ticket; comments: Comment[] }[] = [];
+  for (const candidate of ordered) {
+    const read = await readTicketWithComments(ctx.client, candidate.id, ctx.signal).catch(nullIfNotFound);
+    if (read && isCopyOf(read.ticket, originalId)) reads.push(read);
+  }
+  // Once the original is gone, the fullest copy is the measure: never keep a lesser one over it.
+  const expected = expectedComments ?? Math.max(0, ...reads.map((r) => r.comments.length));
+  const kept = reads.find((r) => isComplete(r, expected));
+  if (!kept) return null;
+
   out.step = "Verify";
-  const people = originalPeople ?? (await readTicketPeople(ctx.client, ticket, comments, ctx.signal));
+  const people =
+    originalPeople ?? (await readTicketPeople(ctx.client, kept.ticket, kept.comments, ctx.signal));
   out.residual = residualCount({
-    ticket,
-    comments,
+    ticket: kept.ticket,
+    comments: kept.comments,
     roles: people.roles,
     known: people.known,
     spec,
     writtenBy: "HushCopy",
   });
-  return true;
+
+  out.step = "DeleteDuplicateCopy";
+  for (const { ticket } of reads) {
+    if (ticket === kept.ticket || ticket.id === originalId || !ticket.tags.includes(spec.markerTag)) continue;
+    if ((await deleteTicket(ctx.client, ticket.id, ctx.signal)) === "deleted") out.did("DeleteDuplicateCopy");
+  }
+  return kept.ticket;
+}
+
+const isCopyOf = (ticket: Ticket, originalId: number): boolean =>
+  ticket.id !== originalId && ticket.external_id === replacementExternalId(originalId);
+
+const isComplete = (read: { ticket: Ticket; comments: readonly Comment[] }, expectedComments: number) =>
+  read.ticket.status === "closed" && read.comments.length > 0 && read.comments.length === expectedComments;
+
+function copyNotYetFindable(out: OutcomeBuilder): ItemOutcome {
+  return out.failed({
+    kind: "CopyNotYetFindable",
+    status: null,
+    message:
+      "An earlier run imported a copy of this ticket (or may have: the answer was lost) that Zendesk's search does not show yet; the original is kept, and a sweep after the search index has caught up (a few minutes) finishes the work.",
+  });
 }
 
 function copyIncomplete(out: OutcomeBuilder): ItemOutcome {
