@@ -105,7 +105,9 @@ export function planTicketCopy(input: TicketCopyInput): TicketCopyPlan {
     custom_fields: ticket.custom_fields.map((f) => masked.get(f.id) ?? f),
     created_at: ticket.created_at,
     updated_at: ticket.updated_at,
-    solved_at: ticket.solved_at ?? null,
+    // Ticket JSON usually has no solved_at (it lives in ticket metrics), and the import refuses a
+    // null time: without one, Zendesk takes the update time (ZENDESK_API.md 5.4).
+    ...(ticket.solved_at ? { solved_at: ticket.solved_at } : {}),
     comments,
   };
   return {

@@ -193,11 +193,7 @@ async function importCopy(
 ): Promise<Ticket[]> {
   try {
     // Not archive_immediately: the ticket list, which finds a copy at once, leaves archived tickets out.
-    const imported = await importTicket(
-      ctx.client,
-      withoutUnknownSolvedAt(copy),
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const imported = await importTicket(ctx.client, copy, ctx.signal ? { signal: ctx.signal } : {});
     out.did("ImportCopy");
     await ctx.replaceJournal?.set(originalId, { importSentAt, copyId: imported.id });
     return [imported];
@@ -210,16 +206,6 @@ async function importCopy(
     out.did("ImportCopy");
     return found;
   }
-}
-
-/**
- * Ticket JSON has no solved_at (it lives in ticket metrics), so the plan often leaves it null, and
- * the import refuses a null timestamp: leave it out and Zendesk takes the update time (5.4).
- */
-function withoutUnknownSolvedAt(copy: TicketImport): TicketImport {
-  if (copy.solved_at !== null && copy.solved_at !== undefined) return copy;
-  const { solved_at: _unknown, ...rest } = copy;
-  return rest;
 }
 
 /**

@@ -119,10 +119,13 @@ const ipv4 = fc
   .map((o) => o.join("."));
 
 const orderNumber = fc.oneof(
-  fc.integer({ min: 1000, max: 99999 }).map((n) => `order #${n}`),
+  fc.integer({ min: 10000, max: 99999 }).map((n) => `order #${n}`),
   digits(6).map((d) => `ORD-2024-${d}`),
 );
-const product = fc.constantFrom("Acme Widget 3000", "ZX Pro 15", "Nordic Chair", "Turbo Blender X2");
+// "Acme Widget 3000 4561 0646 4389 1343" is ambiguous to a detector (both "3000 4561 0646 4389" and
+// "4561 0646 4389 1343" can pass Luhn), so product names end in letters and order numbers have five
+// digits here; the card detector's own tests cover four-digit numbers next to cards.
+const product = fc.constantFrom("Acme Widget 3000 XL", "ZX Pro 15 Max", "Nordic Chair", "Turbo Blender X2");
 const date = fc
   .tuple(
     fc.integer({ min: 2015, max: 2030 }),

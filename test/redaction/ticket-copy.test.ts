@@ -73,6 +73,15 @@ describe("planTicketCopy", () => {
     ]);
   });
 
+  it("leaves solved_at out when the ticket JSON does not carry it, as the import refuses a null time", () => {
+    const { solved_at: _, ...withoutSolvedAt } = closedTicket;
+    for (const original of [withoutSolvedAt, { ...closedTicket, solved_at: null }]) {
+      const { ticket: copy } = copyOf({ ticket: original });
+      expect(copy).not.toHaveProperty("solved_at");
+      expect(copy.updated_at).toBe("2024-01-05T10:00:00Z");
+    }
+  });
+
   it("carries the marker tag and the tags that do not match the policy's patterns", () => {
     expect(copyOf().ticket.tags).toEqual(["refund", "hush-redacted"]);
   });
@@ -206,5 +215,26 @@ describe("planTicketCopy against the simulator", () => {
       [`I am ${M.repeat(4)} ${M.repeat(4)}`, true, requester.id],
       ["Refunded", false, agent.id],
     ]);
+  });
+
+  it("is accepted by the import API when the original's solved_at is unknown", async () => {
+    const requester = addUser(acme(), { name: "Anna Berg", email: "anna@example.com" });
+    const { solved_at: _, ...withoutSolvedAt } = closedTicket;
+    const plan = copyOf({
+      ticket: {
+        ...withoutSolvedAt,
+        requester_id: requester.id,
+        submitter_id: requester.id,
+        assignee_id: null,
+        group_id: null,
+        organization_id: null,
+        brand_id: null,
+        ticket_form_id: null,
+      },
+      comments: [comment(11, "Thanks", { author_id: requester.id, created_at: "2024-01-02T10:00:00Z" })],
+    });
+    const res = await s.current.api("POST", "/api/v2/imports/tickets.json", { ticket: plan.ticket });
+    expect(res.status).toBe(201);
+    expect(res.body.ticket).toMatchObject({ status: "closed", updated_at: "2024-01-05T10:00:00Z" });
   });
 });

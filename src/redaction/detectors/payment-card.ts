@@ -109,44 +109,61 @@ export function findPaymentCards(text: string): Finding[] {
 }
 
 /**
+ * True when `next` can follow the card's `first` group: people write a card compact or in groups
+ * of four (Amex and Diners 4-6-5 and 4-6-4), so a grouped card starts with four digits and has no
+ * group of two. This keeps "+45 26 48 72 06 2024-02-15" (a phone then a date) from reading as one.
+ */
+const continuesCard = (first: { start: number; end: number }, next: { start: number; end: number }) =>
+  first.end - first.start === 4 && next.end - next.start >= 3 && next.end - next.start <= 6;
+
+/**
  * A run may hold a card number among other numbers ("order 12 card 4111 1111 1111 1111 exp 12 27"
  * is cut at words, but "4111 1111 1111 1111 1227" is not): try every group as a start and take the
- * longest valid card that ends at a group boundary.
+ * longest valid card that ends at a group boundary. A card uses one separator throughout, and one
+ * grouped by spaces (or compact) neither starts nor ends inside a code or date joined by dashes
+ * ("…9199 2029-03-18"). When two valid cards overlap ("3000 4323 5634 6121 2150" is a Diners
+ * number and a Visa number), both are reported: no digit of either leaks.
  */
 function findCardsInRun(text: string, runStart: number, run: string, out: Finding[]): void {
   const groups: { start: number; end: number }[] = [];
   for (const g of run.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
-  let i = 0;
-  while (i < groups.length) {
+  /** The separator after group k: " " (space or no-break space) or "-". */
+  const sep = (k: number): string => (run[groups[k]!.end] === "-" ? "-" : " ");
+  let coveredTo = -1;
+  for (let i = 0; i < groups.length; i++) {
     const first = groups[i]!;
-    const startsAlone = i > 0 || isolatedStart(text, runStart);
+    if (i === 0 && !isolatedStart(text, runStart)) continue;
+    const insideDashed = i > 0 && sep(i - 1) === "-";
     let best = -1;
     let network: string | undefined;
     let digits = "";
-    if (startsAlone) {
-      for (let j = i; j < groups.length; j++) {
-        const g = groups[j]!;
-        digits += run.slice(g.start, g.end);
-        if (digits.length > MAX_DIGITS) break;
-        const endsAlone = j < groups.length - 1 || isolatedEnd(text, runStart + g.end);
-        if (digits.length < MIN_DIGITS || !endsAlone || !luhnValid(digits)) continue;
-        const found = cardNetwork(digits);
-        if (found) {
-          best = j;
-          network = found;
-        }
+    let cardSep: string | undefined;
+    for (let j = i; j < groups.length; j++) {
+      const g = groups[j]!;
+      if (j > i) {
+        cardSep ??= sep(j - 1);
+        if (sep(j - 1) !== cardSep || !continuesCard(first, g)) break;
+      }
+      digits += run.slice(g.start, g.end);
+      if (digits.length > MAX_DIGITS) break;
+      if (insideDashed && cardSep !== "-") continue;
+      const endsAlone =
+        j === groups.length - 1 ? isolatedEnd(text, runStart + g.end) : sep(j) !== "-" || cardSep === "-";
+      if (digits.length < MIN_DIGITS || !endsAlone || !luhnValid(digits)) continue;
+      const found = cardNetwork(digits);
+      if (found) {
+        best = j;
+        network = found;
       }
     }
-    if (best < 0) {
-      i++;
-      continue;
-    }
+    // A shorter card inside one already found adds nothing.
+    if (best <= coveredTo) continue;
+    coveredTo = best;
     out.push({
       detector: "paymentCard",
       start: runStart + first.start,
       end: runStart + groups[best]!.end,
       kind: network,
     });
-    i = best + 1;
   }
 }

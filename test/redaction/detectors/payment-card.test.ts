@@ -70,4 +70,17 @@ describe("findPaymentCards", () => {
     expect(cardNetwork("371449635398431")).toBe("amex");
     expect(cardNetwork("3714496353984310")).toBeUndefined();
   });
+  it("does not read a card across the end of a phone number and a date", () => {
+    expect(cards("+45 24 60 84 30 2029-01-04")).toEqual([]);
+    expect(cards("4009 4735 3482 9199 2029-03-18")).toEqual(["4009 4735 3482 9199"]);
+  });
+
+  it("reports both of two overlapping valid readings, so no digit of the real card is left", () => {
+    const text = "3000 4323 5634 6121 2150";
+    const covered = new Set(
+      findPaymentCards(text).flatMap((f) => [...Array(f.end - f.start).keys()].map((i) => f.start + i)),
+    );
+    const digitsAt = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
+    expect(digitsAt.filter((i) => !covered.has(i))).toEqual([]);
+  });
 });

@@ -52,6 +52,52 @@ describe("findPhones", () => {
     expect(phones("ORD-23456789, X23456789, DK50 0040 0440 1162 43, 23456789-12", "DK")).toEqual([]);
   });
 
+  it("reads a date after an opening bracket as a date, also once the text before it is masked", () => {
+    for (const text of [
+      "(2015-01-01",
+      "\u2587\u2587\u2587 (2015-01-01",
+      "(2015-01-01)",
+      "(24.03.2024) ok",
+      "(20240324",
+    ])
+      expect(phones(text, "DK"), text).toEqual([]);
+  });
+
+  it("leaves an opening bracket the number does not close outside the finding", () => {
+    expect(phones("Ring mig (23 45 67 89", "DK")).toEqual(["23 45 67 89"]);
+    expect(phones("Call (212) 555-0123", "US")).toEqual(["(212) 555-0123"]);
+  });
+
+  it("finds a number followed by an order code, and reads the code as no currency", () => {
+    expect(phones("+45 21 34 56 78 ORD-2024-001234", "DK")).toEqual(["+45 21 34 56 78"]);
+    expect(phones("Ring 23 45 67 89 ORD-2024-001234", "DK")).toEqual(["23 45 67 89"]);
+    expect(phones("ORD 23 45 67 89", "DK")).toEqual(["23 45 67 89"]);
+  });
+
+  it("still reads a number next to an ISO 4217 currency code as an amount", () => {
+    expect(phones("Pris 23 45 67 89 DKK, EUR 23 45 67 89, 23 45 67 89 NOK.", "DK")).toEqual([]);
+  });
+
+  it("ends a number at the end of a sentence or a closing bracket, so what follows cannot hide it", () => {
+    expect(phones("+45 20 00 00 00. 11.0.0.1 is the router", "DK")).toEqual(["+45 20 00 00 00"]);
+    expect(phones("+45 20 00 00 00. 2015-01-01", "DK")).toEqual(["+45 20 00 00 00"]);
+    expect(phones("+45 20 00 00 00) 4111 1111 1111 1111", "DK")).toEqual(["+45 20 00 00 00"]);
+    expect(phones("(sent 2015-01-01) 23 45 67 89", "DK")).toEqual(["23 45 67 89"]);
+  });
+
+  it("finds a number written right before a card number, a date or an IP address", () => {
+    expect(phones("+45 22 78 72 83 4111 1111 1111 1111", "DK")).toEqual(["+45 22 78 72 83"]);
+    expect(phones("+45 22 78 72 83 4400 4475 2000 0002", "DK")).toEqual(["+45 22 78 72 83"]);
+    expect(phones("Ring 23 45 67 89 4111 1111 1111 1111", "DK")).toEqual(["23 45 67 89"]);
+    expect(phones("+45 24 60 84 30 2029-01-04", "DK")).toEqual(["+45 24 60 84 30"]);
+    expect(phones("+45 21 34 56 78 81.161.2.33", "DK")).toEqual(["+45 21 34 56 78"]);
+  });
+
+  it("reads no number out of a card after a bracket or a product number", () => {
+    expect(phones("Acme Widget 3000 (4952 1995 8591 9616)", "DK")).toEqual([]);
+    expect(phones("Acme Widget 3000 4952 1995 8591 9616", "DK")).toEqual([]);
+  });
+
   it("reads Arabic-Indic digits once detect() has made them ASCII, without moving offsets", () => {
     const text = "اتصلوا على +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧";
     const ascii = text.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
