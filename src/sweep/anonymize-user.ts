@@ -11,6 +11,7 @@ import { createIdentity, deleteIdentity, listIdentities, updateIdentity } from "
 import type { Identity, User } from "../zendesk/types.js";
 import { getUser, updateUser } from "../zendesk/users.js";
 import type { SweepContext } from "./context.js";
+import { readEndUser } from "./end-user.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 
 // Anonymising a user who cannot be deleted (ZENDESK_API.md 8.4): identities first (so the user is
@@ -26,13 +27,9 @@ export async function anonymizeUser(
   const { client, signal } = ctx;
   const out = new OutcomeBuilder({ kind: "user", id: userId }, "ReadUser");
   try {
-    const user = await getUser(client, userId, signal);
-    if (user.role !== "end-user") {
-      return out.refused(
-        "NotAnEndUser",
-        "The user is an agent or admin; Hush anonymizes end users only. Downgrade or remove staff accounts in Zendesk.",
-      );
-    }
+    const read = await readEndUser(ctx, out, userId, "anonymizes");
+    if ("refusal" in read) return read.refusal;
+    const { user } = read;
     // Soft-deleted users refuse changes; Zendesk deletes them permanently within 30 days (8.4).
     if (!user.active) return out.skipped("AlreadyDeleted");
     const identities = await collect(listIdentities(client, userId, signal));

@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from "../zendesk/errors.js";
 import { destroyDeletedUser, getUser, deleteUser as softDeleteUser } from "../zendesk/users.js";
 import type { SweepContext } from "./context.js";
+import { readEndUser } from "./end-user.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 import { identifiersOf } from "./people.js";
 
@@ -23,13 +24,9 @@ export async function deleteUser(
   const { client, signal } = ctx;
   const out = new OutcomeBuilder({ kind: "user", id: userId }, "ReadUser");
   try {
-    const user = await getUser(client, userId, signal);
-    if (user.role !== "end-user") {
-      return out.refused(
-        "NotAnEndUser",
-        "The user is an agent or admin; Hush deletes end users only. Remove staff accounts in Zendesk.",
-      );
-    }
+    const read = await readEndUser(ctx, out, userId, "deletes");
+    if ("refusal" in read) return read.refusal;
+    const { user } = read;
     if (user.active) {
       out.step = "DeleteUser";
       if ((await softDeleteUser(client, userId, signal)) === "deleted") out.did("DeleteUser");
