@@ -3,23 +3,13 @@ import { RateBudget } from "../../src/zendesk/budget.js";
 import { ZendeskClient, type ZendeskClientOptions, type ZendeskRequest } from "../../src/zendesk/client.js";
 import type { Clock } from "../../src/zendesk/clock.js";
 import type { SimHandle } from "../support/sim.js";
+import { adminCredentials, simulatorClock } from "./client-support.js";
 
 // Clients for endpoint tests against the in-process simulator, on its virtual time.
 
 /** A Clock on the simulator's time whose sleeps move the simulator's clock instead of waiting. */
-export function simClock(handle: SimHandle): Clock & { slept: number[] } {
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => handle.sim.clock.now(),
-    sleep: async (ms, signal) => {
-      signal?.throwIfAborted();
-      slept.push(ms);
-      handle.sim.clock.advance(Math.max(0, Math.ceil(ms)));
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
+export const simClock = (handle: SimHandle): Clock & { slept: number[] } =>
+  simulatorClock(handle, () => new Promise((resolve) => setImmediate(resolve)));
 
 /**
  * The default account's admin client. Its budget is told the plan's real limit (Enterprise, 700)
@@ -29,11 +19,10 @@ export function simClient(
   handle: SimHandle,
   options: Partial<ZendeskClientOptions> & { clock?: Clock } = {},
 ): ZendeskClient {
-  const admin = handle.sim.describe()[0]!.credentials.admin;
   const clock = options.clock ?? simClock(handle);
   return new ZendeskClient({
     baseUrl: handle.url,
-    credentials: { kind: "apiToken", email: admin.email, token: admin.token },
+    credentials: adminCredentials(handle),
     clock,
     budget: new RateBudget({ clock, requestsPerMinute: 700, share: 100 }),
     ...options,
