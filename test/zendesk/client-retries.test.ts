@@ -243,4 +243,11 @@ describe("ZendeskClient retries", () => {
     abort.abort(new Error("sweep cancelled"));
     expect(await pending).toEqual(new Error("sweep cancelled"));
   });
+  it("gives up on an answer that does not come within the headers timeout, as Unavailable", async () => {
+    await faults({ latencyMs: 2_000 });
+    const slow = client({ maxRetries: 0, timeouts: { headersMs: 100 } });
+    const error = await slow.request(me).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(slow.budget.snapshot()).toMatchObject({ requestsInFlight: 0 });
+  });
 });
