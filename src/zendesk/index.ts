@@ -42,6 +42,7 @@ export { pinoRequestLogger, silentRequestLogger } from "./request-log.js";
 export type { RetrySettings } from "./retry-policy.js";
 export * from "./search.js";
 export * from "./search-export.js";
+export { credentialsFromSecretData, SECRET_KEYS } from "./secret-credentials.js";
 export * from "./tickets.js";
 export * from "./types.js";
 export * from "./users.js";
