@@ -19,6 +19,7 @@ export {
   compileTagPatterns,
   DEFAULT_EMAIL_DOMAIN,
   DEFAULT_MARKER_TAG,
+  selectsAttachmentsOf,
   selectsComment,
   type TicketField,
   type TicketRedactionSpec,

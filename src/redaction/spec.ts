@@ -28,7 +28,11 @@ export interface TicketRedactionSpec {
   customFieldIds?: readonly number[];
   /** Regular expressions; tags matching one are removed (with `tags` in `fields`). */
   tagPatterns?: readonly string[];
-  /** `redact`: Zendesk replaces the file by an empty redacted.txt; `remove`: the file goes. */
+  /**
+   * Which endpoint removes a file: `redact` the attachment redaction (open tickets only, 6.4),
+   * `remove` the comment redaction with the file's URL (6.2). Zendesk leaves an empty redacted.txt
+   * either way; closed tickets and inline images always take `remove`.
+   */
   attachments: "redact" | "remove";
   masking: Masking;
   /** Detectors for Detected mode; `known` is filled per ticket from the people on it. */
@@ -55,8 +59,21 @@ export interface UserAnonymizationSpec {
 export type AuthorRoles = ReadonlyMap<number, UserRole>;
 
 /** Whether the spec selects a comment for redaction. */
-export function selectsComment(spec: TicketRedactionSpec, comment: Comment, authors: AuthorRoles): boolean {
-  if (!spec.fields.includes("comments")) return false;
+export const selectsComment = (spec: TicketRedactionSpec, comment: Comment, authors: AuthorRoles): boolean =>
+  spec.fields.includes("comments") && inCommentSelection(spec, comment, authors);
+
+/**
+ * Whether the attachments of a comment are to be redacted: `attachments` is a field of its own,
+ * so a policy may remove files and keep the text, within the same comment selection.
+ */
+export const selectsAttachmentsOf = (
+  spec: TicketRedactionSpec,
+  comment: Comment,
+  authors: AuthorRoles,
+): boolean => spec.fields.includes("attachments") && inCommentSelection(spec, comment, authors);
+
+/** Whether a comment is within the policy's comment selection (visibility and author roles). */
+function inCommentSelection(spec: TicketRedactionSpec, comment: Comment, authors: AuthorRoles): boolean {
   const { visibility, authorRoles } = spec.comments;
   if (visibility === "public" && !comment.public) return false;
   if (visibility === "private" && comment.public) return false;

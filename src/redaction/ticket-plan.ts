@@ -8,6 +8,7 @@ import {
   emptyFindingCounts,
   maskedCustomFields,
   maskText,
+  selectsAttachmentsOf,
   selectsComment,
   type TicketRedactionSpec,
   tagsToRemove,
@@ -86,8 +87,12 @@ export function planTicketRedaction(input: TicketRedactionInput): TicketRedactio
   const commentRedactions: CommentRedaction[] = [];
   const attachmentRedactions: AttachmentRedaction[] = [];
   for (const comment of input.comments) {
-    if (!selectsComment(spec, comment, input.authors)) continue;
-    const planned = planComment(comment, spec, detection, closed, findings);
+    const selected = {
+      text: selectsComment(spec, comment, input.authors),
+      attachments: selectsAttachmentsOf(spec, comment, input.authors),
+    };
+    if (!selected.text && !selected.attachments) continue;
+    const planned = planComment(comment, selected, spec, detection, closed, findings);
     if (planned.redaction) commentRedactions.push(planned.redaction);
     attachmentRedactions.push(...planned.attachmentRedactions);
   }
@@ -162,6 +167,7 @@ export const isLiveAttachment = (a: Attachment): boolean =>
 
 function planComment(
   comment: Comment,
+  selected: { text: boolean; attachments: boolean },
   spec: TicketRedactionSpec,
   detection: DetectionOptions,
   closed: boolean,
@@ -170,7 +176,7 @@ function planComment(
   const attachmentUrls: string[] = [];
   const attachmentRedactions: AttachmentRedaction[] = [];
   const imageUrls = new Set<string>();
-  if (spec.fields.includes("attachments")) {
+  if (selected.attachments) {
     for (const attachment of comment.attachments.filter(isLiveAttachment)) {
       // Inline images go with their <img> through comment_redactions; the legacy attachment
       // redact endpoint works only on open tickets (6.4).
@@ -188,15 +194,17 @@ function planComment(
   const html = comment.html_body ?? "";
   const parsed = readHtmlText(html);
   let ranges: Span[];
-  if (spec.masking.mode === "Full") ranges = fullModeRanges(parsed.text);
+  if (!selected.text) ranges = [];
+  else if (spec.masking.mode === "Full") ranges = fullModeRanges(parsed.text);
   else {
     const found = detect(parsed.text, detection);
     addFindingCounts(findings, found);
     ranges = found;
   }
   const removeElement = (element: HtmlElement): boolean => {
-    if (spec.masking.mode === "Full" && element.name === "a") return true;
     if (element.name === "img" && imageUrls.has(element.attributes["src"] ?? "")) return true;
+    if (!selected.text) return false;
+    if (spec.masking.mode === "Full" && element.name === "a") return true;
     return attributesHold(element, detection, findings);
   };
   const markup = redactMarkup(parsed, { ranges, removeElement });

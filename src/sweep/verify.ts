@@ -1,5 +1,10 @@
 import { readHtmlText } from "../redaction/html.js";
-import { type AuthorRoles, selectsComment, type TicketRedactionSpec } from "../redaction/spec.js";
+import {
+  type AuthorRoles,
+  selectsAttachmentsOf,
+  selectsComment,
+  type TicketRedactionSpec,
+} from "../redaction/spec.js";
 import { isLiveAttachment } from "../redaction/ticket-plan.js";
 import { DETECTOR_NAMES, type DetectionOptions, type KnownIdentifiers } from "../redaction/types.js";
 import { isFullyMasked, residualFindings } from "../redaction/verify.js";
@@ -50,8 +55,9 @@ export function residualCount(input: ResidualInput): number {
     }
   }
   for (const comment of input.comments) {
+    if (selectsAttachmentsOf(spec, comment, input.roles))
+      residual += comment.attachments.filter(isLiveAttachment).length;
     if (!selectsComment(spec, comment, input.roles)) continue;
-    if (spec.fields.includes("attachments")) residual += comment.attachments.filter(isLiveAttachment).length;
     const text = commentText(comment);
     if (spec.masking.mode === "Full" && input.writtenBy === "ZendeskRedaction") {
       if (!isFullyMasked(text)) residual += 1;
