@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ZendeskClient } from "./client.js";
 import type { ItemResult } from "./job-results.js";
-import { type JobOptions, runChunkedJobs } from "./jobs.js";
+import { type JobOptions, runChunkedJobs, runDestroyManyJobs } from "./jobs.js";
 import { cursorPaginate } from "./paginate.js";
 import { signalOf } from "./parse.js";
 
@@ -75,21 +75,12 @@ export function destroyManyDeletedTickets(
   ids: readonly number[],
   options: JobOptions = {},
 ): Promise<ItemResult[]> {
-  return runChunkedJobs(
+  // The job reports one all-or-nothing `{success}` rather than a result per ticket (7).
+  return runDestroyManyJobs(
     client,
-    [...new Set(ids)],
-    {
-      keyOf: (id) => id,
-      by: "all",
-      request: (chunk) => ({
-        method: "DELETE",
-        path: "/api/v2/deleted_tickets/destroy_many",
-        route: "/api/v2/deleted_tickets/destroy_many",
-        query: { ids: chunk.join(",") },
-        buckets: [{ bucket: "deleted-tickets-destroy-many" }],
-        idempotent: false,
-      }),
-    },
+    "/api/v2/deleted_tickets/destroy_many",
+    ids,
+    { by: "all", buckets: () => [{ bucket: "deleted-tickets-destroy-many" }] },
     options,
   );
 }

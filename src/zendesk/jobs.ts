@@ -159,6 +159,36 @@ export async function runChunkedJobs<I>(
   return all;
 }
 
+/**
+ * `DELETE {path}?ids=` as jobs of at most 100 distinct ids. A repeated submission would report
+ * every id as missing, so it is not idempotent: the client retries it only after a 429.
+ */
+export function runDestroyManyJobs(
+  client: ZendeskClient,
+  path: string,
+  ids: readonly number[],
+  endpoint: { by: MatchBy; buckets?: (chunk: readonly number[]) => readonly BucketUse[] },
+  options: JobOptions = {},
+): Promise<ItemResult[]> {
+  return runChunkedJobs(
+    client,
+    [...new Set(ids)],
+    {
+      keyOf: (id) => id,
+      by: endpoint.by,
+      request: (chunk) => ({
+        method: "DELETE",
+        path,
+        route: path,
+        query: { ids: chunk.join(",") },
+        ...(endpoint.buckets ? { buckets: endpoint.buckets(chunk) } : {}),
+        idempotent: false,
+      }),
+    },
+    options,
+  );
+}
+
 /** The job did not finish within JobOptions.timeoutMs; it may still finish in Zendesk. */
 export class JobTimeoutError extends Error {
   readonly kind = "JobTimeout";

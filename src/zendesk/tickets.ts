@@ -3,7 +3,7 @@ import type { BucketUse } from "./budget.js";
 import type { ZendeskClient } from "./client.js";
 import { NotFoundError } from "./errors.js";
 import type { ItemResult } from "./job-results.js";
-import { type JobOptions, runChunkedJobs } from "./jobs.js";
+import { type JobOptions, runChunkedJobs, runDestroyManyJobs } from "./jobs.js";
 import { cursorPaginate } from "./paginate.js";
 import { commentSchema, requestParsed, requestRecord, signalOf, ticketSchema } from "./parse.js";
 import { showMany } from "./show-many.js";
@@ -258,22 +258,12 @@ export function destroyManyTickets(
   ids: readonly number[],
   options: JobOptions = {},
 ): Promise<ItemResult[]> {
-  return runChunkedJobs(
+  return runDestroyManyJobs(
     client,
-    [...new Set(ids)],
-    {
-      keyOf: (id) => id,
-      by: "id",
-      request: (chunk) => ({
-        method: "DELETE",
-        path: "/api/v2/tickets/destroy_many",
-        route: "/api/v2/tickets/destroy_many",
-        query: { ids: chunk.join(",") },
-        // The 400-a-minute limit counts tickets, not requests (2.4).
-        buckets: [{ bucket: "tickets-destroy", cost: chunk.length }],
-        idempotent: false,
-      }),
-    },
+    "/api/v2/tickets/destroy_many",
+    ids,
+    // The 400-a-minute limit counts tickets, not requests (2.4).
+    { by: "id", buckets: (chunk) => [{ bucket: "tickets-destroy", cost: chunk.length }] },
     options,
   );
 }

@@ -2,7 +2,7 @@ import type { BucketUse } from "./budget.js";
 import type { ZendeskClient } from "./client.js";
 import { NotFoundError } from "./errors.js";
 import type { ItemResult } from "./job-results.js";
-import { type JobOptions, runChunkedJobs } from "./jobs.js";
+import { type JobOptions, runChunkedJobs, runDestroyManyJobs } from "./jobs.js";
 import { offsetPaginate } from "./paginate.js";
 import { requestRecord, signalOf, userSchema } from "./parse.js";
 import { showMany } from "./show-many.js";
@@ -152,22 +152,7 @@ export function destroyManyUsers(
   ids: readonly number[],
   options: JobOptions = {},
 ): Promise<ItemResult[]> {
-  return runChunkedJobs(
-    client,
-    [...new Set(ids)],
-    {
-      keyOf: (id) => id,
-      by: "id",
-      request: (chunk) => ({
-        method: "DELETE",
-        path: "/api/v2/users/destroy_many",
-        route: "/api/v2/users/destroy_many",
-        query: { ids: chunk.join(",") },
-        idempotent: false,
-      }),
-    },
-    options,
-  );
+  return runDestroyManyJobs(client, "/api/v2/users/destroy_many", ids, { by: "id" }, options);
 }
 
 /**
