@@ -85,6 +85,33 @@ describe("module boundaries", () => {
     expect(offenders.map(describeImport)).toEqual([]);
   });
 
+  it("keeps the resources a leaf: schemas, YAML and pure checks only", () => {
+    const allowedPackages = /^(node:(fs|fs\/promises|path|crypto)|zod|yaml|croner)$/;
+    const offenders = importsOf("api").filter((imp) => {
+      const area = areaOf(imp);
+      if (area === undefined) return !allowedPackages.test(imp.specifier);
+      return area !== "api" && area !== "redaction";
+    });
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
+  it("lets data flow one way: nothing below the command line and the loops imports them", () => {
+    const callers = ["cli", "controller", "local"];
+    const offenders = ["api", "zendesk", "redaction", "sweep", "observability"].flatMap((area) =>
+      importsOf(area).filter((imp) => callers.includes(areaOf(imp) ?? "")),
+    );
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
+  it("keeps observability out of the client and the engine, which report through interfaces", () => {
+    const offenders = ["zendesk", "redaction", "sweep", "api"].flatMap((area) =>
+      importsOf(area).filter(
+        (imp) => areaOf(imp) === "observability" || imp.specifier.startsWith("prom-client"),
+      ),
+    );
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
   it("finds the imports it checks", () => {
     // Guards the checks above against a regex that silently matches nothing.
     const simulatorImports = importsOf("simulator");
