@@ -49,6 +49,9 @@ export const DURATION = /^([0-9]+(h|m|s))+$/;
 
 const tag = z.string().min(1).max(80).regex(TAG, "must be a Zendesk tag: lower-case, no spaces or commas");
 
+/** A list without duplicates: Kubernetes refuses a repeated item and merges such lists item by item. */
+const SET = { "x-kubernetes-list-type": "set" } as const;
+
 export const customPatternSchema = z
   .strictObject({
     name: z
@@ -75,7 +78,8 @@ export const redactSpecSchema = z
       .default(["subject", "comments", "customFields", "attachments"])
       .describe(
         "What of a ticket is redacted; anything not named is kept. `tags` removes the tags matching tagPatterns; `customFields` masks the fields in customFieldIds.",
-      ),
+      )
+      .meta(SET),
     comments: z
       .strictObject({
         visibility: z
@@ -85,20 +89,23 @@ export const redactSpecSchema = z
         authorRoles: z
           .array(z.enum(AUTHOR_ROLES))
           .optional()
-          .describe("Only comments written by people with one of these roles; all comments when left out."),
+          .describe("Only comments written by people with one of these roles; all comments when left out.")
+          .meta(SET),
       })
       .prefault({})
       .describe("Which comments are redacted (with `comments` or `attachments` in fields)."),
     customFieldIds: z
       .array(z.number().int().min(1))
       .default([])
-      .describe("Ids of the custom ticket fields that hold personal data (text fields)."),
+      .describe("Ids of the custom ticket fields that hold personal data (text fields).")
+      .meta(SET),
     tagPatterns: z
       .array(z.string().min(1).max(200))
       .default([])
       .describe(
         "Regular expressions; tags matching one are removed (with `tags` in fields), e.g. `^customer-`.",
-      ),
+      )
+      .meta(SET),
     attachmentMethod: z
       .enum(["Remove", "Redact"])
       .default("Remove")
@@ -129,12 +136,14 @@ export const redactSpecSchema = z
       .default([...DEFAULT_DETECTORS])
       .describe(
         "Detectors for Detected masking; knownIdentifiers finds the names, emails and phones of the people on the ticket.",
-      ),
+      )
+      .meta(SET),
     patterns: z
       .array(customPatternSchema)
       .max(50)
       .default([])
-      .describe("Extra patterns of personal data for Detected masking."),
+      .describe("Extra patterns of personal data for Detected masking.")
+      .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] }),
     closedTickets: z
       .enum(["InPlace", "Replace"])
       .default("InPlace")
@@ -175,7 +184,8 @@ export const anonymizeSpecSchema = z
     userFieldKeys: z
       .array(z.string().min(1).max(100))
       .default([])
-      .describe("Keys of user fields that hold personal data; they are cleared."),
+      .describe("Keys of user fields that hold personal data; they are cleared.")
+      .meta(SET),
   })
   .describe("How Anonymize replaces a user's identity.");
 
@@ -187,7 +197,7 @@ export const scheduleSchema = z
       .max(100)
       .optional()
       .describe(
-        "Five-field cron expression (minute hour day month weekday), e.g. `0 3 * * *` for 03:00 daily.",
+        "Five-field cron expression (minute hour day-of-month month day-of-week), e.g. `0 3 * * *` for 03:00 daily, or @hourly, @daily, @weekly, @monthly or @yearly.",
       ),
     timeZone: z
       .string()
@@ -231,7 +241,8 @@ export const exemptionsSchema = z
     tags: z
       .array(tag)
       .default([])
-      .describe("Records with any of these tags are never touched, e.g. legal-hold."),
+      .describe("Records with any of these tags are never touched, e.g. legal-hold.")
+      .meta(SET),
   })
   .describe("Records no sweep of this policy may touch.");
 
