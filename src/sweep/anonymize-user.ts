@@ -12,6 +12,7 @@ import type { Identity, User } from "../zendesk/types.js";
 import { getUser, updateUser } from "../zendesk/users.js";
 import type { SweepContext } from "./context.js";
 import { readEndUser } from "./end-user.js";
+import { isExempt } from "./exemption.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 
 // Anonymising a user who cannot be deleted (ZENDESK_API.md 8.4): identities first (so the user is
@@ -30,6 +31,7 @@ export async function anonymizeUser(
     const read = await readEndUser(ctx, out, userId, "anonymizes");
     if ("refusal" in read) return read.refusal;
     const { user } = read;
+    if (isExempt(ctx, user.tags)) return out.skipped("Exempt");
     // Soft-deleted users refuse changes; Zendesk deletes them permanently within 30 days (8.4).
     if (!user.active) return out.skipped("AlreadyDeleted");
     const identities = await collect(listIdentities(client, userId, signal));

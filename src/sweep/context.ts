@@ -23,4 +23,9 @@ export interface SweepContext {
    * within minutes of an import can import a second copy (removed again by a later run).
    */
   replaceJournal?: ReplaceJournal;
+  /**
+   * Tags that exempt a record from the sweep (a policy's exemptions, e.g. legal-hold). Checked on
+   * the record as read just before acting, since search can show an older version (4.1).
+   */
+  exemptTags?: readonly string[];
 }

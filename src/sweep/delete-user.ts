@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from "../zendesk/errors.js";
 import { destroyDeletedUser, getUser, deleteUser as softDeleteUser } from "../zendesk/users.js";
 import type { SweepContext } from "./context.js";
 import { readEndUser } from "./end-user.js";
+import { isExempt } from "./exemption.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 import { identifiersOf } from "./people.js";
 
@@ -27,6 +28,7 @@ export async function deleteUser(
     const read = await readEndUser(ctx, out, userId, "deletes");
     if ("refusal" in read) return read.refusal;
     const { user } = read;
+    if (isExempt(ctx, user.tags)) return out.skipped("Exempt");
     if (user.active) {
       out.step = "DeleteUser";
       if ((await softDeleteUser(client, userId, signal)) === "deleted") out.did("DeleteUser");

@@ -27,7 +27,9 @@ export type ActionName =
   | "CreateIdentity"
   | "UpdateUser"
   | "DeleteUser"
-  | "PermanentlyDeleteUser";
+  | "PermanentlyDeleteUser"
+  | "DeleteTicket"
+  | "PermanentlyDeleteTicket";
 
 export type Actions = Partial<Record<ActionName, number>>;
 
@@ -49,7 +51,12 @@ export type SkipReason =
   /** The original is gone and its confirmed copy exists: an earlier sweep finished the work. */
   | "AlreadyReplaced"
   /** The user is already deleted (permanently, where that was asked). */
-  | "AlreadyDeleted";
+  | "AlreadyDeleted"
+  /**
+   * The record carries one of the policy's exemption tags (or, for bulk deletion, its marker tag),
+   * which the query leaves out: search showed an older version of it.
+   */
+  | "Exempt";
 
 /** Why Hush itself refused to act on an item (a Zendesk refusal is a failure of that error's kind). */
 export type RefusalReason =
@@ -88,6 +95,8 @@ export type Step =
   | "UpdateUser"
   | "DeleteUser"
   | "PermanentlyDeleteUser"
+  | "DeleteTicket"
+  | "PermanentlyDeleteTicket"
   | "Verify";
 
 export interface Failure {

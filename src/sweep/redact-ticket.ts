@@ -5,6 +5,7 @@ import { ClosedTicketError, NotFoundError } from "../zendesk/errors.js";
 import { addTicketTags, getTicket, type TicketChanges, updateTicket } from "../zendesk/tickets.js";
 import type { Comment, Ticket } from "../zendesk/types.js";
 import type { SweepContext } from "./context.js";
+import { isExempt } from "./exemption.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 import { readTicketPeople, type TicketPeople } from "./people.js";
 import { readComments, readTicketWithComments, residualCount } from "./verify.js";
@@ -41,6 +42,7 @@ async function redactOnce(
   const out = new OutcomeBuilder({ kind: "ticket", id: ticketId }, "ReadTicket");
   try {
     const ticket = preloaded ?? (await getTicket(client, ticketId, signal));
+    if (isExempt(ctx, ticket.tags)) return out.skipped("Exempt");
     out.step = "ReadComments";
     const comments = await readComments(client, ticketId, signal);
     out.step = "ReadPeople";

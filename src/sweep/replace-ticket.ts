@@ -8,6 +8,7 @@ import { search } from "../zendesk/search.js";
 import { deleteTicket, findTicketsByExternalId, getTicket } from "../zendesk/tickets.js";
 import type { Comment, Ticket, TicketImport } from "../zendesk/types.js";
 import type { SweepContext } from "./context.js";
+import { isExempt } from "./exemption.js";
 import { failureOf, type ItemOutcome, OutcomeBuilder } from "./outcome.js";
 import { readTicketPeople, type TicketPeople } from "./people.js";
 import { SEARCH_SETTLE_MS } from "./replace-journal.js";
@@ -41,6 +42,7 @@ export async function replaceTicket(
     const original = preloaded ?? (await getTicket(ctx.client, originalId, ctx.signal).catch(nullIfNotFound));
     if (original === null) return await finishWithoutOriginal(ctx, originalId, spec, options, out);
     if (isCopy(original)) return out.skipped("IsReplacementCopy");
+    if (isExempt(ctx, original.tags)) return out.skipped("Exempt");
     if (original.status !== "closed") {
       return out.refused(
         "NotClosed",

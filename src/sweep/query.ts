@@ -1,0 +1,93 @@
+import type { RedactionPolicySpec } from "../api/redaction-policy.js";
+import type { ExportType } from "../zendesk/search-export.js";
+
+// The query a sweep runs: the policy's query, with the records Hush must not touch left out
+// (its own marker tag and every exemption tag), in the two forms Zendesk wants. Search and its
+// count take `type:` in the query; search export refuses `type:` and takes `filter[type]` instead
+// (ZENDESK_API.md 4.3), so the export form has every `type:` term removed.
+
+export interface EffectiveQuery {
+  /** The record type the policy's target names. */
+  type: ExportType & ("ticket" | "user");
+  /** For /search and /search/count: `type:<type>`, the policy's terms and the exclusions. */
+  search: string;
+  /** For /search/export (with filter[type]): the same without any `type:` term. */
+  export: string;
+}
+
+/** A policy whose query cannot be run as asked; the message says what to change. */
+export class QueryProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueryProblem";
+  }
+}
+
+const TARGET_TYPE = { tickets: "ticket", users: "user" } as const;
+
+/** `type:x`, `-type:x`, `type:"x"`: the one keyword Hush rewrites. */
+const TYPE_TERM = /^(-?)type:"?([^"]*)"?$/i;
+/** A user query that names a role itself; otherwise Hush adds role:end-user. */
+const ROLE_TERM = /^-?role[:<>]/i;
+
+/**
+ * The effective query of a policy, or a QueryProblem when its `type:` disagrees with its target
+ * (a ticket policy whose query says type:user would otherwise act on the wrong kind of record).
+ *
+ * For users Hush adds `role:end-user` unless the query names a role: Hush anonymizes and deletes
+ * end users only (agents and admins own tickets, views and macros), so staff matched by a query
+ * would only ever fail. The addition narrows what matches, never widens it.
+ */
+export function effectiveQuery(
+  spec: Pick<RedactionPolicySpec, "target" | "query" | "markerTag"> & {
+    exemptions: { tags: readonly string[] };
+  },
+): EffectiveQuery {
+  const type = TARGET_TYPE[spec.target];
+  const kept: string[] = [];
+  for (const token of tokens(spec.query)) {
+    const typeTerm = TYPE_TERM.exec(token);
+    if (!typeTerm) {
+      kept.push(token);
+      continue;
+    }
+    const [, negated, value = ""] = typeTerm;
+    const named = value.toLowerCase();
+    const agrees = negated ? named !== type : named === type;
+    if (!agrees) {
+      throw new QueryProblem(
+        `the query's "${token}" disagrees with the policy's target ${spec.target}: write type:${type} or leave type: out (Hush adds it from the target)`,
+      );
+    }
+  }
+  if (type === "user" && !kept.some((t) => ROLE_TERM.test(t))) kept.push("role:end-user");
+  for (const tag of [spec.markerTag, ...spec.exemptions.tags]) {
+    if (/["\s]/.test(tag)) {
+      throw new QueryProblem(
+        `the tag "${tag}" cannot be excluded in a Zendesk query: tags have no spaces or quotes`,
+      );
+    }
+    kept.push(`-tags:${tag}`);
+  }
+  const terms = kept.join(" ");
+  return { type, search: `type:${type} ${terms}`, export: terms };
+}
+
+/**
+ * Splits a query into its terms: whitespace outside double quotes separates them, so
+ * `subject:"type:user guide"` stays one term and is left alone.
+ */
+export function tokens(query: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (const ch of query) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && /\s/.test(ch)) {
+      if (current) out.push(current);
+      current = "";
+    } else current += ch;
+  }
+  if (current) out.push(current);
+  return out;
+}
