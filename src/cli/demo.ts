@@ -1,50 +1,509 @@
-import { printAccounts, startSimulatorFromArgs, untilStopped } from "./simulator.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { LocalLoop, type LoopEvent, type PolicyOutcome } from "../local/loop.js";
+import { createMetrics } from "../observability/metrics.js";
+import { type MetricsServer, startMetricsServer } from "../observability/metrics-server.js";
+import type { Account } from "../simulator/account.js";
+import { Simulator } from "../simulator/simulator.js";
+import type { AuditRecord } from "../sweep/evidence.js";
+import { type Cast, castOf, DEMO_LIMITS, prepareExamples, resumeErasureUser } from "./demo-scenario.js";
+import { DEFAULT_METRICS_PORT } from "./run-args.js";
 
-// The README's first command. For now it serves the simulator with a realistic seed and shows a
-// few Zendesk calls answered by it; later issues run the example policies through it.
+// The README's first command: the example policies of examples/ run by `hush run` against a
+// simulated Zendesk account with seeded, synthetic data. It shows the sweeps' progress, a
+// before/after of a few tickets and users, and where metrics, audit records and status are; then
+// it keeps running (the large policies go on every minute) until Ctrl-C, or exits (--exit).
 
-interface SearchPage {
-  count: number;
-  results: { id: number; status: string; tags: string[] }[];
+const HELP = `Usage: hush demo [options]
+
+Runs the example policies (examples/) with hush run against a Zendesk simulator seeded with
+synthetic data, shows progress and a before/after of a few tickets and users, then keeps running
+until Ctrl-C.
+
+Options:
+  --exit              exit after the first round instead of running until Ctrl-C
+  --tickets N         tickets to seed (default 200; each sweep of a large backlog is capped, see below)
+  --seed N            seed of the synthetic data (default 1)
+  --port N            the simulator's port (default 8080, or a free one when it is taken; 0: a free one)
+  --metrics-port N    the metrics port (default ${DEFAULT_METRICS_PORT}, or a free one when it is taken; 0: a free one)
+  -h, --help          show this help`;
+
+interface DemoArgs {
+  exit: boolean;
+  tickets: number;
+  seed: number;
+  port: number | undefined;
+  metricsPort: number | undefined;
 }
 
-async function getJson<T>(url: string, auth: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { headers: { authorization: auth } });
-  return { status: res.status, body: (await res.json()) as T };
-}
+export class DemoUsageError extends Error {}
 
-export async function runDemo(args: string[]): Promise<number> {
-  const started = await startSimulatorFromArgs(args, { tickets: 10_000, port: 8080, portFallback: true });
-  if (!started) return 0;
-  printAccounts(started);
-
-  const account = started.sim.describe()[0]!;
-  const auth = `Basic ${Buffer.from(`${account.credentials.admin.email}/token:${account.credentials.admin.token}`).toString("base64")}`;
-  const query = encodeURIComponent("type:ticket status:closed updated<90days");
-  const search = await getJson<SearchPage>(
-    `${account.url}/api/v2/search.json?query=${query}&per_page=3`,
-    auth,
-  );
-  console.log(`\nGET /api/v2/search.json?query=type:ticket status:closed updated<90days -> ${search.status}`);
-  console.log(
-    `  ${search.body.count} closed tickets last updated more than 90 days ago (the kind a retention policy redacts)`,
-  );
-  for (const t of search.body.results) {
-    console.log(`  #${t.id} [${t.status}] tags: ${t.tags.join(", ")}`);
+function whole(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    throw new DemoUsageError(`--${flag} must be a whole number from ${min} to ${max}; got "${raw}"`);
   }
-  const first = search.body.results[0];
-  if (first) {
-    const comments = await getJson<{ comments: { plain_body: string }[] }>(
-      `${account.url}/api/v2/tickets/${first.id}/comments.json?page[size]=1`,
-      auth,
+  return n;
+}
+
+function parseDemoArgs(args: string[]): DemoArgs | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        exit: { type: "boolean" },
+        tickets: { type: "string" },
+        seed: { type: "string" },
+        port: { type: "string" },
+        "metrics-port": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new DemoUsageError(`${(error as Error).message.split("\n")[0]}; see hush demo --help`);
+  }
+  if (values["help"]) return null;
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  return {
+    exit: values["exit"] === true,
+    tickets: whole("tickets", text("tickets"), 20, 100_000) ?? 200,
+    seed: whole("seed", text("seed"), 0, 2 ** 31) ?? 1,
+    port: whole("port", text("port"), 0, 65_535),
+    metricsPort: whole("metrics-port", text("metrics-port"), 0, 65_535),
+  };
+}
+
+export interface DemoIo {
+  out: (line: string) => void;
+  /** Ends the demo's serving (runDemo wires SIGINT and SIGTERM to it). */
+  signal?: AbortSignal;
+}
+
+/** A first line of text, shortened: enough to recognise it. */
+function excerpt(text: string | undefined, length = 110): string {
+  return window(text, 0, length);
+}
+
+function flat(text: string | undefined): string {
+  return (text ?? "").replace(/\s+/g, " ").trim();
+}
+
+function window(text: string | undefined, start: number, length: number): string {
+  const line = flat(text);
+  const part = line.slice(start, start + length);
+  return JSON.stringify(`${start > 0 ? "…" : ""}${part}${start + length < line.length ? "…" : ""}`);
+}
+
+/** The same stretch of two texts, from a little before their first difference, so a change is seen. */
+function excerptPair(before: string | undefined, after: string | undefined, length = 100): [string, string] {
+  const [a, b] = [flat(before), flat(after)];
+  let first = 0;
+  while (first < a.length && a[first] === b[first]) first += 1;
+  const start = first < length - 20 ? 0 : first - 20;
+  return [window(a, start, length), window(b, start, length)];
+}
+
+interface TicketView {
+  subject: string;
+  firstComment: string | undefined;
+  status: string;
+  tags: string[];
+}
+
+function viewTicket(account: Account, id: number): (TicketView & { state: string }) | undefined {
+  const live = account.tickets.get(id);
+  const deleted = account.deletedTickets.get(id);
+  const ticket = live ?? deleted?.ticket;
+  if (!ticket) return undefined;
+  const state = live ? "live" : deleted?.scrubbed_at ? "scrubbed" : "deleted";
+  return {
+    subject: ticket.subject,
+    firstComment: account.comments(ticket)[0]?.body,
+    status: ticket.status,
+    tags: [...ticket.tags],
+    state,
+  };
+}
+
+function viewUser(
+  account: Account,
+  id: number,
+): { name: string; email: string | null; phone: string | null } | undefined {
+  const user = account.users.get(id);
+  return user ? { name: user.name, email: user.email, phone: user.phone } : undefined;
+}
+
+/** Progress as lines: each policy's start, its progress every few seconds, and its end. */
+function progressPrinter(out: (line: string) => void): (event: LoopEvent) => void {
+  const last = new Map<string, number>();
+  const time = () => new Date().toISOString().slice(11, 19);
+  const pad = (name: string) => name.padEnd(28);
+  return (event) => {
+    switch (event.type) {
+      case "sweepStarted":
+        out(`  ${time()}  ${pad(event.policy.name)} sweep started`);
+        return;
+      case "sweepProgress": {
+        const now = Date.now();
+        const p = event.progress;
+        if (p.processed === 0 || now - (last.get(event.policy.name) ?? 0) < 2000) return;
+        last.set(event.policy.name, now);
+        out(
+          `  ${time()}  ${pad(event.policy.name)} ${p.processed} handled of ${p.matched} matching · ${p.acted} acted · ${p.failed} failed`,
+        );
+        return;
+      }
+      case "sweepEnded": {
+        const s = event.report.summary;
+        out(`  ${time()}  ${pad(event.policy.name)} ${s.result}: ${s.message ?? ""}`);
+        return;
+      }
+      case "policyStalled":
+        out(`  ${time()}  ${pad(event.policy.name)} cannot sweep (${event.reason}): ${event.message}`);
+        return;
+      case "error":
+        out(`  ${time()}  error: ${event.message}`);
+        return;
+      default:
+    }
+  };
+}
+
+async function listenWithFallback<T>(
+  preferred: number | undefined,
+  fallback: number,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  if (preferred !== undefined) return start(preferred);
+  try {
+    return await start(fallback);
+  } catch (error) {
+    if (
+      !/in use|EADDRINUSE/.test(String((error as Error).message) + String((error as { code?: string }).code))
+    )
+      throw error;
+    return start(0);
+  }
+}
+
+async function readAudit(path: string): Promise<AuditRecord[]> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as AuditRecord);
+}
+
+/** Runs the demo; resolves with the exit code. */
+export async function demo(args: string[], io: DemoIo): Promise<number> {
+  let parsed: DemoArgs | null;
+  try {
+    parsed = parseDemoArgs(args);
+  } catch (error) {
+    if (!(error instanceof DemoUsageError)) throw error;
+    io.out(`hush demo: ${error.message}`);
+    return 2;
+  }
+  if (!parsed) {
+    io.out(HELP);
+    return 0;
+  }
+  const { out } = io;
+  out("Hush demo: the example policies of examples/, run by `hush run` against a simulated Zendesk account.");
+  out("Everything below is synthetic data from the simulator's seed: no real person, no real account.\n");
+
+  const sim = new Simulator({
+    seed: parsed.seed,
+    accounts: [{ subdomain: "acme", plan: "enterprise_plus", tickets: parsed.tickets }],
+  });
+  const url = await listenWithFallback(parsed.port, 8080, async (port) => {
+    try {
+      return await sim.listen(port);
+    } catch (error) {
+      throw Object.assign(new Error(`port ${port} is in use`), { code: (error as { code?: string }).code });
+    }
+  });
+  const info = sim.describe()[0]!;
+  const account = sim.account("acme")!;
+  const metrics = createMetrics(undefined, { processMetrics: true });
+  let server: MetricsServer | undefined;
+  let loop: LocalLoop | undefined;
+  try {
+    server = await listenWithFallback(parsed.metricsPort, DEFAULT_METRICS_PORT, (port) =>
+      startMetricsServer(metrics.registry, { port }),
     );
-    const text = comments.body.comments[0]?.plain_body ?? "";
-    console.log(`\nFirst comment of #${first.id} (synthetic data; this is what Hush will redact):`);
-    console.log(`  ${text.slice(0, 400).replace(/\n/g, "\n  ")}${text.length > 400 ? " …" : ""}`);
+    out(
+      `Simulator: ${url} (Zendesk account "acme", ${parsed.tickets} tickets, plan Enterprise Plus: 2,500 requests a minute, Hush takes half)`,
+    );
+
+    // What agents would have done before: a spam tag, a legal hold, an active customer.
+    const cast = castOf(account, sim.clock.now());
+    const auth = `Basic ${Buffer.from(`${info.credentials.admin.email}/token:${info.credentials.admin.token}`).toString("base64")}`;
+    const api = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`preparing the demo: ${method} ${path} answered ${res.status}`);
+    };
+    for (const id of cast.spam) await api("PUT", `/api/v2/tickets/${id}/tags.json`, { tags: ["spam"] });
+    if (cast.legalHold)
+      await api("PUT", `/api/v2/tickets/${cast.legalHold}/tags.json`, { tags: ["legal-hold"] });
+    if (cast.erasureUser)
+      await api("PUT", `/api/v2/users/${cast.erasureUser.id}.json`, { user: { tags: ["keep-profile"] } });
+    out("Before the first sweep, the demo did what agents do:");
+    if (cast.spam.length > 0) out(`  tagged tickets ${cast.spam.map((id) => `#${id}`).join(", ")} spam`);
+    if (cast.legalHold) out(`  put solved ticket #${cast.legalHold} under legal-hold`);
+    if (cast.erasureUser) {
+      out(
+        `  tagged customer #${cast.erasureUser.id} keep-profile (an active customer, left alone by anonymize-inactive-users),`,
+      );
+      out("  who then asked for erasure: erasure-request.yaml names their email");
+    }
+
+    const before = captureBefore(account);
+    const examples = await prepareExamples(
+      { url, email: info.credentials.admin.email, token: info.credentials.admin.token },
+      cast,
+    );
+    out(`\nThe examples, copied to ${examples.dir}:`);
+    for (const change of examples.changes) out(`  ${change}`);
+    out(
+      "  (the cap keeps the first round to seconds at real-time rate limits; the rest follows every minute)\n",
+    );
+
+    out("hush run --dir <that directory> --sweep-now:");
+    const printer = progressPrinter(out);
+    let erasureUserSwept: () => void = () => {};
+    const erasureUserEnded = new Promise<void>((resolve) => {
+      erasureUserSwept = resolve;
+    });
+    const latest = new Map<string, PolicyOutcome>();
+    const onEvent = (event: LoopEvent) => {
+      printer(event);
+      if (event.type === "sweepEnded") {
+        const policy = `${event.policy.namespace}/${event.policy.name}`;
+        latest.set(policy, { policy, file: "", result: event.report.summary.result, report: event.report });
+      }
+      if (event.type === "sweepEnded" && event.policy.name === "erasure-request-user") erasureUserSwept();
+    };
+    // The demo's account takes its credentials from the Secret in the directory, never from the environment.
+    loop = await LocalLoop.start({
+      dir: examples.dir,
+      sweepNow: true,
+      pollIntervalMs: 500,
+      metrics,
+      env: {},
+      onEvent,
+    });
+    const outcomes = await loop.firstRound;
+
+    if (
+      cast.erasureUser &&
+      outcomes.find((o) => o.policy === "default/erasure-request-tickets")?.result === "Succeeded"
+    ) {
+      out(
+        "\nerasure-request-tickets succeeded, so, as erasure-request.yaml says, the demo now sets suspend: false on",
+      );
+      out("erasure-request-user; hush run sees the edit and anonymises the user:");
+      await resumeErasureUser(examples.dir);
+      const timeout = new Promise<"timeout">((resolve) =>
+        setTimeout(() => resolve("timeout"), 60_000).unref(),
+      );
+      if ((await Promise.race([erasureUserEnded, timeout])) === "timeout") {
+        out("  (the user policy did not sweep within a minute; see erasure-request.status.yaml)");
+      }
+    }
+
+    const results = loop.outcomes().map((o) => latest.get(o.policy) ?? o);
+    printRoundSummary(out, results);
+    const audit = await readAudit(loop.auditPath);
+    out("");
+    printBeforeAfter(out, account, cast, before, audit);
+    out("");
+    const metricsUrl = `${server.url}/metrics`;
+    printWhere(out, { dir: examples.dir, audit: loop.auditPath, metrics: metricsUrl, url, info });
+    await printMetricSample(out, metricsUrl);
+
+    const failed = results.some((o) => o.result === "Failed" || o.result === "PartiallyFailed");
+    if (parsed.exit) return failed ? 1 : 0;
+    out(
+      "\nStill running: gdpr-retention and anonymize-inactive-users sweep the rest every minute, and edits to the",
+    );
+    out(`files in ${examples.dir} apply at once. Ctrl-C stops.`);
+    await new Promise<void>((resolve) => {
+      if (io.signal?.aborted) resolve();
+      io.signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    out("\nStopping: running sweeps are cancelled and keep their state; the demo's files stay in");
+    out(`${examples.dir}.`);
+    return 0;
+  } finally {
+    await loop?.stop();
+    await server?.close();
+    await sim.close();
   }
-  const counts = await getJson<unknown>(`${account.url}/__sim/counts`, auth);
-  console.log(`\n/__sim/counts: ${JSON.stringify(counts.body)}`);
-  await untilStopped();
-  await started.sim.close();
-  return 0;
+}
+
+interface Before {
+  tickets: Map<number, TicketView>;
+  users: Map<number, { name: string; email: string | null; phone: string | null }>;
+}
+
+/** Every ticket's subject and first comment, and every user's name and email, before any sweep. */
+function captureBefore(account: Account): Before {
+  const tickets = new Map<number, TicketView>();
+  for (const id of account.tickets.keys()) {
+    const view = viewTicket(account, id);
+    if (view) tickets.set(id, view);
+  }
+  const users = new Map<number, { name: string; email: string | null; phone: string | null }>();
+  for (const id of account.users.keys()) {
+    const view = viewUser(account, id);
+    if (view) users.set(id, view);
+  }
+  return { tickets, users };
+}
+
+function printBeforeAfter(
+  out: (line: string) => void,
+  account: Account,
+  cast: Cast,
+  before: Before,
+  audit: AuditRecord[],
+): void {
+  out("Before and after (synthetic data):");
+  const byPolicy = (name: string) => audit.filter((r) => r.policy === `default/${name}`);
+  const ticket = (label: string, id: number, afterId: number, note: string) => {
+    const b = before.tickets.get(id);
+    const a = viewTicket(account, afterId);
+    if (!b) return;
+    out(`\n  ticket #${id} (${b.status}) — ${label}`);
+    const live = a?.state === "live";
+    const [subjectBefore, subjectAfter] = excerptPair(b.subject, live ? a.subject : undefined);
+    const [commentBefore, commentAfter] = excerptPair(b.firstComment, live ? a.firstComment : undefined);
+    out(`    before  subject ${subjectBefore}`);
+    out(`            first comment ${commentBefore}`);
+    if (live) {
+      out(`    after   ${afterId === id ? "" : `copy #${afterId}: `}subject ${subjectAfter}`);
+      out(`            first comment ${commentAfter}`);
+    }
+    if (note) out(`    ${note}`);
+  };
+  // Detected masking leaves a ticket without findings as it was: show ones where it found something.
+  const changed = (r: AuditRecord) =>
+    viewTicket(account, r.copyId ?? r.item.id)?.subject !== before.tickets.get(r.item.id)?.subject ||
+    viewTicket(account, r.copyId ?? r.item.id)?.firstComment !== before.tickets.get(r.item.id)?.firstComment;
+  for (const record of byPolicy("gdpr-retention").filter(changed).slice(0, 2)) {
+    const copy = record.copyId ?? record.item.id;
+    ticket(
+      "gdpr-retention (closed over 90 days ago): replaced by a redacted copy",
+      record.item.id,
+      copy,
+      `the original #${record.item.id} is ${viewTicket(account, record.item.id)?.state ?? "gone"}; Zendesk scrubs deleted tickets after 30 days (permanentlyDeleteOriginals: true deletes it at once)`,
+    );
+  }
+  const solved = byPolicy("redact-solved-except-on-hold").find(changed);
+  if (solved) ticket("redact-solved-except-on-hold: redacted in place", solved.item.id, solved.item.id, "");
+  if (cast.legalHold) {
+    const now = viewTicket(account, cast.legalHold);
+    const same = now?.subject === before.tickets.get(cast.legalHold)?.subject;
+    out(
+      `\n  ticket #${cast.legalHold} (solved, tagged legal-hold) — matched redact-solved-except-on-hold, but exempt`,
+    );
+    out(`    ${same ? "unchanged" : "CHANGED (it should not be)"}: subject ${excerpt(now?.subject)}`);
+  }
+  for (const id of cast.spam.slice(0, 1)) {
+    out(
+      `\n  ticket #${id} (tagged spam) — delete-spam: ${viewTicket(account, id)?.state === "deleted" ? "deleted (restorable for 30 days)" : "still there"}`,
+    );
+  }
+  const user = byPolicy("anonymize-inactive-users")[0];
+  const showUser = (label: string, id: number) => {
+    const b = before.users.get(id);
+    const a = viewUser(account, id);
+    if (!b || !a) return;
+    out(`\n  user #${id} — ${label}`);
+    out(`    before  ${excerpt(b.name, 40)} <${b.email ?? "no email"}>${b.phone ? ` ${b.phone}` : ""}`);
+    out(`    after   ${excerpt(a.name, 40)} <${a.email ?? "no email"}>${a.phone ? ` ${a.phone}` : ""}`);
+  };
+  if (user) showUser("anonymize-inactive-users (profile unchanged for two years)", user.item.id);
+  if (cast.erasureUser) {
+    const tickets = byPolicy("erasure-request-tickets");
+    const first = tickets[0];
+    if (first) {
+      ticket(
+        `erasure-request-tickets: ${tickets.length} ticket${tickets.length === 1 ? "" : "s"} of customer #${cast.erasureUser.id}, fully masked`,
+        first.item.id,
+        first.copyId ?? first.item.id,
+        "",
+      );
+    }
+    showUser("erasure-request-user: the person who asked for erasure", cast.erasureUser.id);
+  }
+}
+
+function printWhere(
+  out: (line: string) => void,
+  where: {
+    dir: string;
+    audit: string;
+    metrics: string;
+    url: string;
+    info: ReturnType<Simulator["describe"]>[number];
+  },
+): void {
+  out("Where to look:");
+  out(`  status    ${join(where.dir, "*.status.yaml")} (conditions, lastSweep, nextSweepTime, preview)`);
+  out(`  audit     ${where.audit} (one JSON line per item acted on, hash-chained; ids and counts only)`);
+  out(`  metrics   ${where.metrics} (hush_sweep_items_total, hush_zendesk_requests_total, ...)`);
+  out(
+    `  simulator ${where.url} (admin ${where.info.credentials.admin.email}, API token ${where.info.credentials.admin.token})`,
+  );
+}
+
+/** A few lines of the metrics endpoint, as Prometheus scrapes them. */
+async function printMetricSample(out: (line: string) => void, url: string): Promise<void> {
+  const text = await (await fetch(url)).text();
+  const lines = text
+    .split("\n")
+    .filter((l) => l.startsWith("hush_sweep_items_total{") && l.includes('result="acted"'));
+  if (lines.length === 0) return;
+  out(`\n  curl -s ${url} | grep hush_sweep_items_total`);
+  for (const line of lines.slice(0, 8)) out(`    ${line}`);
+}
+
+function printRoundSummary(out: (line: string) => void, outcomes: PolicyOutcome[]): void {
+  out("\nThe first round:");
+  for (const o of outcomes) {
+    const name = o.policy.replace(/^default\//, "");
+    const what =
+      o.result ?? (o.suspended ? "Suspended" : o.stalled ? `Stalled (${o.stalled.reason})` : "Idle");
+    const counts = o.report
+      ? ` — ${o.report.summary.counts.matched} matched, ${o.report.summary.counts.acted} acted on`
+      : "";
+    const cap =
+      DEMO_LIMITS[name] && o.result === "LimitReached"
+        ? `; the other ${Math.max(0, (o.report?.summary.counts.matched ?? 0) - (o.report?.summary.counts.acted ?? 0) - (o.report?.summary.counts.skipped ?? 0))} follow in the next sweeps, one a minute`
+        : "";
+    out(`  ${name.padEnd(30)} ${what}${counts}${cap}`);
+  }
+}
+
+/** `hush demo` as the CLI calls it. */
+export async function runDemo(args: string[]): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await demo(args, { out: (line) => console.log(line), signal: controller.signal });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }

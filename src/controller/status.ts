@@ -1,0 +1,380 @@
+import type { Condition } from "../api/conditions.js";
+import type {
+  CurrentSweep,
+  Preview,
+  RedactionPolicyStatus,
+  SweepResultKind,
+  SweepSummary,
+} from "../api/redaction-policy.js";
+import type { ZendeskAccountStatus } from "../api/zendesk-account.js";
+import { CONDITION, type ConditionUpdate, isoSeconds, removeCondition, setCondition } from "./conditions.js";
+
+// The status of policies and accounts as pure functions of what happened. `hush run` and the
+// operator both call these, so a status means the same wherever it was written.
+//
+// Conditions follow kstatus, as Flux writes them: Ready is always there and summarises;
+// Reconciling (a sweep runs, or Hush waits for something that fixes itself) and Stalled (it will
+// not go on until a person changes something: invalid spec, missing account, bad credentials) are
+// "abnormal-true" conditions, present only while they are True. AwaitingApproval is present while
+// a sweep waits for a person's approval. Messages are sentences with counts and names, never
+// anything read from Zendesk.
+
+/** The part of a sweep's report that status records (run-sweep's SweepReport has it). */
+export interface SweepResultForStatus {
+  summary: SweepSummary;
+  preview?: Preview;
+}
+
+/** CamelCase reasons a program can match on. */
+export const REASON = {
+  Succeeded: "Succeeded",
+  Previewed: "Previewed",
+  PartiallyFailed: "PartiallyFailed",
+  Failed: "Failed",
+  LimitReached: "LimitReached",
+  AwaitingApproval: "AwaitingApproval",
+  Cancelled: "Cancelled",
+  Sweeping: "Sweeping",
+  NotSwept: "NotSwept",
+  Suspended: "Suspended",
+  InvalidSpec: "InvalidSpec",
+  AccountNotFound: "AccountNotFound",
+  AccountNotReady: "AccountNotReady",
+  InvalidCredentials: "InvalidCredentials",
+  CredentialsValid: "CredentialsValid",
+  ApprovalRequired: "ApprovalRequired",
+} as const;
+
+/** Why a policy cannot sweep until someone changes something. */
+export type StalledReason = "InvalidSpec" | "AccountNotFound" | "AccountNotReady" | "InvalidCredentials";
+
+const READY_RESULTS: ReadonlySet<SweepResultKind> = new Set(["Succeeded", "Previewed"]);
+
+/** Conditions with Ready set, and Reconciling/Stalled set when True or removed when not. */
+function conditionsOf(
+  previous: readonly Condition[] | undefined,
+  generation: number,
+  now: Date,
+  ready: Omit<ConditionUpdate, "type">,
+  abnormal: {
+    reconciling?: Omit<ConditionUpdate, "type" | "status">;
+    stalled?: Omit<ConditionUpdate, "type" | "status">;
+  },
+): Condition[] {
+  let conditions = setCondition(
+    previous ?? [],
+    { type: CONDITION.Ready, ...ready, observedGeneration: generation },
+    now,
+  );
+  for (const [type, update] of [
+    [CONDITION.Reconciling, abnormal.reconciling],
+    [CONDITION.Stalled, abnormal.stalled],
+  ] as const) {
+    conditions = update
+      ? setCondition(conditions, { type, status: "True", ...update, observedGeneration: generation }, now)
+      : removeCondition(conditions, type);
+  }
+  return conditions;
+}
+
+/** A sentence for Ready after a sweep: how it ended, with the sweep's own account of its counts. */
+function sweepMessage(summary: SweepSummary): string {
+  const c = summary.counts;
+  const detail =
+    summary.message ??
+    `${c.matched} matched, ${c.acted} acted on, ${c.skipped} needed no change, ${c.failed} failed.`;
+  switch (summary.result) {
+    case "Succeeded":
+      return `The last sweep succeeded: ${detail}`;
+    case "Previewed":
+      return `The last sweep was a dry run (spec.mode DryRun); set spec.mode to Enforce to act. ${detail}`;
+    case "PartiallyFailed":
+      return `The last sweep partly failed: ${detail}`;
+    case "Failed":
+      return `The last sweep failed: ${detail}`;
+    case "LimitReached":
+      return `The last sweep stopped at spec.limits.maxItemsPerSweep: ${detail}`;
+    case "AwaitingApproval":
+      return `The last sweep waits for approval and changed nothing: ${detail}`;
+    case "Cancelled":
+      return `The last sweep was cancelled: ${detail}`;
+  }
+}
+
+/** The AwaitingApproval condition's message: what to approve and how. */
+export function approvalMessage(preview: Preview | undefined, approvalAbove: number | undefined): string {
+  if (!preview)
+    return "The sweep needs approval: see status.preview, then set the annotation hush.dev/approve.";
+  const above = approvalAbove === undefined ? "" : `, more than spec.limits.approvalAbove (${approvalAbove})`;
+  return `${preview.count} items match${above}. Check status.preview, then approve with the annotation hush.dev/approve: ${preview.id}`;
+}
+
+/**
+ * The policy's status once a sweep ended: lastSweep, totals, preview, nextSweepTime and the
+ * conditions. Ready is True only after a sweep that Succeeded or Previewed; AwaitingApproval is
+ * True, naming the preview id to approve, while a sweep waits for approval.
+ */
+export function policyStatusAfterSweep(
+  prev: RedactionPolicyStatus | undefined,
+  report: SweepResultForStatus,
+  generation: number,
+  now: Date,
+  nextSweepTime?: Date,
+  approvalAbove?: number,
+): RedactionPolicyStatus {
+  const { summary } = report;
+  const result = summary.result;
+  let conditions = conditionsOf(
+    prev?.conditions,
+    generation,
+    now,
+    {
+      status: READY_RESULTS.has(result) ? "True" : "False",
+      reason: REASON[result],
+      message: sweepMessage(summary),
+    },
+    {},
+  );
+  conditions =
+    result === "AwaitingApproval"
+      ? setCondition(
+          conditions,
+          {
+            type: CONDITION.AwaitingApproval,
+            status: "True",
+            reason: REASON.ApprovalRequired,
+            message: approvalMessage(report.preview, approvalAbove),
+            observedGeneration: generation,
+          },
+          now,
+        )
+      : removeCondition(conditions, CONDITION.AwaitingApproval);
+  const totals = prev?.totals ?? { sweeps: 0, acted: 0, failed: 0 };
+  // A preview describes what a sweep would do; once a sweep acted, it no longer does.
+  const acted = result === "Succeeded" || result === "PartiallyFailed" || result === "LimitReached";
+  const preview = report.preview ?? (acted ? undefined : prev?.preview);
+  return compact({
+    observedGeneration: generation,
+    conditions,
+    lastSweep: summary,
+    currentSweep: undefined,
+    nextSweepTime: nextSweepTime ? isoSeconds(nextSweepTime) : undefined,
+    totals: {
+      sweeps: totals.sweeps + 1,
+      acted: totals.acted + summary.counts.acted,
+      failed: totals.failed + summary.counts.failed,
+    },
+    preview,
+  });
+}
+
+/** The policy's status while a sweep runs: currentSweep progress, Reconciling True, Ready Unknown. */
+export function policyStatusSweeping(
+  prev: RedactionPolicyStatus | undefined,
+  progress: CurrentSweep,
+  generation: number,
+  now: Date,
+): RedactionPolicyStatus {
+  const conditions = conditionsOf(
+    prev?.conditions,
+    generation,
+    now,
+    { status: "Unknown", reason: REASON.Sweeping, message: "A sweep is running." },
+    {
+      reconciling: {
+        reason: REASON.Sweeping,
+        message: `Sweep ${progress.sweepId} is running: ${progress.processed} of ${progress.matched} items handled.`,
+      },
+    },
+  );
+  return compact({ ...prev, observedGeneration: generation, conditions, currentSweep: progress });
+}
+
+/**
+ * The policy's status while it waits for its next sweep: keeps what the last sweep of this
+ * generation left, and records when the next one is due. Before any sweep of the generation,
+ * Ready is False with reason NotSwept.
+ */
+export function policyStatusScheduled(
+  prev: RedactionPolicyStatus | undefined,
+  generation: number,
+  now: Date,
+  nextSweepTime: Date | undefined,
+): RedactionPolicyStatus {
+  const last = prev?.lastSweep;
+  const stale = prev?.observedGeneration !== undefined && prev.observedGeneration !== generation;
+  let ready: Omit<ConditionUpdate, "type">;
+  if (!last || stale) {
+    const when = nextSweepTime
+      ? `the first sweep is due at ${isoSeconds(nextSweepTime)}`
+      : "the policy has no spec.schedule, so it sweeps only when asked";
+    ready = {
+      status: "False",
+      reason: REASON.NotSwept,
+      message: `No sweep of this generation of the policy has run yet; ${when}.`,
+    };
+  } else {
+    ready = {
+      status: READY_RESULTS.has(last.result) ? "True" : "False",
+      reason: REASON[last.result],
+      message: sweepMessage(last),
+    };
+  }
+  const conditions = conditionsOf(prev?.conditions, generation, now, ready, {});
+  const waiting = !stale && last?.result === "AwaitingApproval";
+  return compact({
+    ...prev,
+    observedGeneration: generation,
+    conditions: waiting ? conditions : removeCondition(conditions, CONDITION.AwaitingApproval),
+    currentSweep: undefined,
+    nextSweepTime: nextSweepTime ? isoSeconds(nextSweepTime) : undefined,
+  });
+}
+
+/** The policy's status when it cannot sweep until someone fixes something. */
+export function policyStatusStalled(
+  prev: RedactionPolicyStatus | undefined,
+  reason: StalledReason,
+  message: string,
+  generation: number,
+  now: Date,
+): RedactionPolicyStatus {
+  const conditions = conditionsOf(
+    prev?.conditions,
+    generation,
+    now,
+    { status: "False", reason, message },
+    {
+      stalled: { reason, message },
+    },
+  );
+  return compact({
+    ...prev,
+    observedGeneration: generation,
+    conditions,
+    currentSweep: undefined,
+    nextSweepTime: undefined,
+  });
+}
+
+/**
+ * The policy's status while its account is unusable for a reason that fixes itself (Zendesk
+ * unreachable or rate limited): not Ready, Reconciling (Hush retries), not Stalled.
+ */
+export function policyStatusWaitingForAccount(
+  prev: RedactionPolicyStatus | undefined,
+  message: string,
+  generation: number,
+  now: Date,
+  retryTime: Date | undefined,
+): RedactionPolicyStatus {
+  const conditions = conditionsOf(
+    prev?.conditions,
+    generation,
+    now,
+    { status: "False", reason: REASON.AccountNotReady, message },
+    {
+      reconciling: {
+        reason: REASON.AccountNotReady,
+        message: retryTime
+          ? `Waiting for the account; it is checked again at ${isoSeconds(retryTime)}.`
+          : "Waiting for the account.",
+      },
+    },
+  );
+  return compact({
+    ...prev,
+    observedGeneration: generation,
+    conditions,
+    currentSweep: undefined,
+    nextSweepTime: retryTime ? isoSeconds(retryTime) : undefined,
+  });
+}
+
+/** The policy's status while spec.suspend is true: no sweep is scheduled. */
+export function policyStatusSuspended(
+  prev: RedactionPolicyStatus | undefined,
+  generation: number,
+  now: Date,
+): RedactionPolicyStatus {
+  const message = "The policy is suspended (spec.suspend: true); set it to false to resume its sweeps.";
+  const conditions = conditionsOf(
+    prev?.conditions,
+    generation,
+    now,
+    { status: "False", reason: REASON.Suspended, message },
+    {},
+  );
+  return compact({
+    ...prev,
+    observedGeneration: generation,
+    conditions,
+    currentSweep: undefined,
+    nextSweepTime: undefined,
+  });
+}
+
+/** What an account check found: usable, or why not. Reasons come from checkCredentials and the loop. */
+export type AccountCheck =
+  | { ok: true; rateLimit?: ZendeskAccountStatus["rateLimit"] }
+  | {
+      ok: false;
+      reason:
+        | "InvalidCredentials"
+        | "Forbidden"
+        | "Unreachable"
+        | "RateLimited"
+        | "SecretNotFound"
+        | "InvalidSpec";
+      message: string;
+    };
+
+/** Failures a person must fix; the others (Unreachable, RateLimited) fix themselves and are retried. */
+export const PERMANENT_ACCOUNT_FAILURES: ReadonlySet<string> = new Set([
+  "InvalidCredentials",
+  "Forbidden",
+  "SecretNotFound",
+  "InvalidSpec",
+]);
+
+/** The account's status after a credentials check (GET /api/v2/users/me) or a failure to make one. */
+export function accountStatusAfterCheck(
+  prev: ZendeskAccountStatus | undefined,
+  check: AccountCheck,
+  generation: number,
+  now: Date,
+): ZendeskAccountStatus {
+  const conditions = check.ok
+    ? conditionsOf(
+        prev?.conditions,
+        generation,
+        now,
+        {
+          status: "True",
+          reason: REASON.CredentialsValid,
+          message: "Hush authenticated with the account's credentials.",
+        },
+        {},
+      )
+    : conditionsOf(
+        prev?.conditions,
+        generation,
+        now,
+        { status: "False", reason: check.reason, message: check.message },
+        PERMANENT_ACCOUNT_FAILURES.has(check.reason)
+          ? { stalled: { reason: check.reason, message: check.message } }
+          : { reconciling: { reason: check.reason, message: "Hush checks the account again shortly." } },
+      );
+  return compact({
+    ...prev,
+    observedGeneration: generation,
+    conditions,
+    rateLimit: check.ok ? (check.rateLimit ?? prev?.rateLimit) : prev?.rateLimit,
+    lastCheckedTime: isoSeconds(now),
+  });
+}
+
+/** Drops undefined fields, so that YAML and JSON renderings carry no empty keys. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
