@@ -35,6 +35,8 @@ export function auditRecordProblems(record: AuditRecord): string[] {
     problems.push("copyId: must be a positive whole number");
   if (record.residual !== null && !isCount(record.residual))
     problems.push("residual: must be null or a whole number");
+  if (record.recovered !== undefined && record.recovered !== true)
+    problems.push("recovered: must be true, or left out");
   return problems;
 }
 

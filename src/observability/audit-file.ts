@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { AuditRecord, AuditSink } from "../sweep/evidence.js";
 import { type ChainHead, chainRecord, GENESIS, nextHead } from "./audit-chain.js";
 import { auditRecordProblems } from "./audit-check.js";
+import { recordsInTail } from "./audit-lookback.js";
 
 // The audit file: JSON lines, appended, one hash chain across restarts (audit-chain.ts). A write
 // resolves once its line is on disk (fdatasync), so that the sweep marks an item done only after
@@ -98,6 +99,13 @@ export async function fileAuditSink(path: string): Promise<FileAuditSink> {
         queue.push({ record, resolve, reject });
         flushing ??= flush();
       });
+    },
+    async recorded(sweepId, ids, since) {
+      if (closed) throw new Error(`the audit file ${path} is closed; open it again to read it`);
+      // Records this process queued are in the file once their flush is over.
+      await flushing;
+      const { size } = await fd.stat();
+      return recordsInTail(fd, size, { sweepId, ids, since });
     },
     async close() {
       if (closed) return;

@@ -31,6 +31,7 @@ export function auditRecord(
   action: SweepAction,
   outcome: Acted,
   time: Date,
+  recovered = false,
 ): AuditRecord {
   const fields = new Set<string>();
   for (const [name, times] of Object.entries(outcome.actions) as [ActionName, number][]) {
@@ -54,5 +55,6 @@ export function auditRecord(
     detectorCounts,
     ...(outcome.copyId === undefined ? {} : { copyId: outcome.copyId }),
     residual: outcome.residual,
+    ...(recovered ? { recovered: true } : {}),
   };
 }

@@ -59,19 +59,30 @@ async function syncDirectory(path: string): Promise<void> {
 /**
  * An append-only file. `append` resolves once its line is on disk; appends made while a flush is
  * running are written and flushed together by the next one (group commit), so concurrent workers
- * share fsyncs.
+ * share fsyncs. After a failed write the file may end in part of a line, so every later append is
+ * refused: only reading the file again (which drops a partial last line) may go on.
  */
 export class AppendLog {
   private pending: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
+  private failure: unknown;
 
   private constructor(private readonly file: FileHandle) {}
 
   static async open(path: string): Promise<AppendLog> {
-    return new AppendLog(await open(path, "a", 0o600));
+    const file = await open(path, "a", 0o600);
+    try {
+      // The file may be new: its directory entry must be durable too, or a crash could lose it.
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    return new AppendLog(file);
   }
 
   append(line: string): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.push({ line, resolve, reject });
       this.flushing ??= this.flush();
@@ -87,10 +98,13 @@ export class AppendLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        await this.file.write(batch.map((p) => p.line).join(""));
+        if (this.failure !== undefined) throw this.failure;
+        // appendFile writes the whole text, where write() may stop short.
+        await this.file.appendFile(batch.map((p) => p.line).join(""), "utf8");
         await this.file.sync();
         for (const p of batch) p.resolve();
       } catch (error) {
+        this.failure ??= error;
         for (const p of batch) p.reject(error);
       }
     }

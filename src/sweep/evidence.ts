@@ -37,11 +37,25 @@ export interface AuditRecord {
   copyId?: number;
   /** Findings left after acting (where Zendesk allows no change); null when not verified. */
   residual: number | null;
+  /**
+   * Set when an earlier run of the sweep was working on the item when it stopped (a crash, a
+   * cancellation) and left no record of it: that run may have changed the item, and what it
+   * changed is not known. `changes` and `fieldsChanged` list only what this run changed; both
+   * are empty when this run found the work already done.
+   */
+  recovered?: true;
 }
 
 /** A dedicated stream of audit records, e.g. a JSON-lines file. Writes are durable when they resolve. */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
+  /**
+   * The records this sink already holds for items `ids` of sweep `sweepId`, none older than
+   * `since` (the sweep's start). After a crash, an item's record can be durable while the journal
+   * line that marks the item done is not; the sweep asks before it writes a record a second time.
+   * A sink that cannot read back what it wrote (a stream) leaves this out.
+   */
+  recorded?(sweepId: string, ids: readonly number[], since: Date): Promise<Map<number, AuditRecord>>;
   close(): Promise<void>;
 }
 

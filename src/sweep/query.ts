@@ -44,6 +44,12 @@ export function effectiveQuery(
   },
 ): EffectiveQuery {
   const type = TARGET_TYPE[spec.target];
+  if (unclosedQuote(spec.query)) {
+    // The exclusions appended below would become part of the phrase, and match nothing.
+    throw new QueryProblem(
+      'the query has a double quote that is never closed; close the phrase with a second " (e.g. subject:"two words")',
+    );
+  }
   const kept: string[] = [];
   for (const token of tokens(spec.query)) {
     const typeTerm = TYPE_TERM.exec(token);
@@ -55,22 +61,36 @@ export function effectiveQuery(
     const named = value.toLowerCase();
     const agrees = negated ? named !== type : named === type;
     if (!agrees) {
+      // The term is echoed only when it is a word: a query can hold personal data (an email).
+      const term = /^[a-z_]+$/i.test(value) ? `"${token}"` : "type: term";
       throw new QueryProblem(
-        `the query's "${token}" disagrees with the policy's target ${spec.target}: write type:${type} or leave type: out (Hush adds it from the target)`,
+        `the query's ${term} disagrees with the policy's target ${spec.target}: write type:${type} or leave type: out (Hush adds it from the target)`,
       );
     }
   }
   if (type === "user" && !kept.some((t) => ROLE_TERM.test(t))) kept.push("role:end-user");
-  for (const tag of [spec.markerTag, ...spec.exemptions.tags]) {
-    if (/["\s]/.test(tag)) {
-      throw new QueryProblem(
-        `the tag "${tag}" cannot be excluded in a Zendesk query: tags have no spaces or quotes`,
-      );
-    }
-    kept.push(`-tags:${tag}`);
-  }
+  for (const tag of [spec.markerTag, ...spec.exemptions.tags]) kept.push(`-tags:${tagValue(tag)}`);
   const terms = kept.join(" ");
   return { type, search: `type:${type} ${terms}`, export: terms };
+}
+
+/**
+ * A tag as a query value. Plain tags go as they are; others are quoted, so that the query
+ * language does not read their parentheses, colons or a leading minus (4.4; a quoted value of one
+ * tag is that tag). A `*` would be a wildcard, and a quote or a space would end the value: such a
+ * tag cannot be excluded exactly, and a sweep that cannot leave it out must not run.
+ */
+function tagValue(tag: string): string {
+  if (/["*\s]/.test(tag)) {
+    throw new QueryProblem(
+      `the tag "${tag}" cannot be excluded in a Zendesk query (it holds a quote, a * or a space); rename the tag in Zendesk and in the policy`,
+    );
+  }
+  return /^[a-z0-9_][a-z0-9_./-]*$/.test(tag) ? tag : `"${tag}"`;
+}
+
+function unclosedQuote(query: string): boolean {
+  return (query.match(/"/g)?.length ?? 0) % 2 === 1;
 }
 
 /**

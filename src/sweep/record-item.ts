@@ -1,13 +1,15 @@
 import { ZendeskError } from "../zendesk/errors.js";
+import { PaginationError } from "../zendesk/paginate.js";
 import { auditRecord } from "./audit-record.js";
-import type { AuditRecord, AuditSink, SweepIdentity } from "./evidence.js";
+import type { AuditSink, SweepIdentity } from "./evidence.js";
 import type { ItemOutcome } from "./outcome.js";
 import type { SweepAction } from "./sweep-plan.js";
-import { addToTally, type DoneItem, type SweepStateStore, type SweepTally } from "./sweep-state.js";
+import type { DoneItem, SweepStateStore } from "./sweep-state.js";
 
 // What a sweep writes down for each item, in an order that survives a crash anywhere: the item's
 // work in Zendesk, then its audit record (for items acted on), then the journal line that marks it
-// done. An item is never journalled as done before its evidence is durable.
+// done. An item is never journalled as done before its evidence is durable; one that a crash
+// interrupted anywhere after its `t` line is settled by the next run (recover.ts).
 
 export interface Evidence {
   audit: AuditSink;
@@ -16,9 +18,18 @@ export interface Evidence {
   action: SweepAction;
 }
 
-export async function recordItem(evidence: Evidence, outcome: ItemOutcome, time: Date): Promise<void> {
+/**
+ * Records an item's outcome. `recovered`: an earlier run was working on the item when it stopped
+ * (recover.ts), and its record says so.
+ */
+export async function recordItem(
+  evidence: Evidence,
+  outcome: ItemOutcome,
+  time: Date,
+  recovered = false,
+): Promise<void> {
   if (outcome.result === "acted") {
-    const record = auditRecord(evidence.identity, evidence.action, outcome, time);
+    const record = auditRecord(evidence.identity, evidence.action, outcome, time, recovered);
     try {
       await evidence.audit.write(record);
     } catch (error) {
@@ -28,26 +39,6 @@ export async function recordItem(evidence: Evidence, outcome: ItemOutcome, time:
     }
   }
   await journal(() => evidence.state.markDone(doneItem(outcome)));
-}
-
-/** Writes the audit records an earlier run owes, then journals their items as done. */
-export async function settleOwed(
-  evidence: Pick<Evidence, "audit" | "state">,
-  owed: readonly AuditRecord[],
-  tally: SweepTally,
-  seen: Set<number>,
-): Promise<void> {
-  for (const record of owed) {
-    try {
-      await evidence.audit.write(record);
-    } catch (error) {
-      throw new EvidenceUnwritable("the audit stream", error);
-    }
-    const item: DoneItem = { id: record.item.id, result: "acted", residual: record.residual };
-    await journal(() => evidence.state.markDone(item));
-    addToTally(tally, item);
-    seen.add(item.id);
-  }
 }
 
 /** A journal write; its failure stops the sweep. */
@@ -75,13 +66,14 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : "unknown error";
 }
 
-/** Writing evidence failed: the sweep stops, so that no change goes unrecorded. */
+/** Writing (or reading back) evidence failed: the sweep stops, so that no change goes unrecorded. */
 export class EvidenceUnwritable extends Error {
   constructor(
     readonly what: string,
     cause: unknown,
+    verb: "written" | "read" = "written",
   ) {
-    super(`${what} could not be written (${errorCode(cause)})`, { cause });
+    super(`${what} could not be ${verb} (${errorCode(cause)})`, { cause });
     this.name = "EvidenceUnwritable";
   }
 }
@@ -94,6 +86,12 @@ export class CredentialsRefused extends Error {
   }
 }
 
-/** Failures that end a sweep with a report (and its state kept); anything else is a bug and is thrown. */
+/**
+ * Failures that end a sweep with a report (and its state kept); anything else is a bug and is
+ * thrown. Zendesk's errors and a list it cannot page through name the route, never the query.
+ */
 export const isKnownStop = (error: unknown): boolean =>
-  error instanceof EvidenceUnwritable || error instanceof CredentialsRefused || error instanceof ZendeskError;
+  error instanceof EvidenceUnwritable ||
+  error instanceof CredentialsRefused ||
+  error instanceof ZendeskError ||
+  error instanceof PaginationError;

@@ -24,8 +24,8 @@ import {
   isKnownStop,
   journal,
   recordItem,
-  settleOwed,
 } from "./record-item.js";
+import { recoveredOutcome, settleEarlierRun, settleOwed } from "./recover.js";
 import { ClosedTicketUpdates } from "./redact-ticket.js";
 import { planSweep, type SweepPlan } from "./sweep-plan.js";
 import { duration, SweepEnding, type SweepReport } from "./sweep-report.js";
@@ -46,7 +46,8 @@ export type { SweepReport } from "./sweep-report.js";
 // run, otherwise stream the matches through bounded workers that act on each item within the
 // account's budget, write its audit record, and journal it as done, in that order. A run that
 // stops early (crash, cancellation, per-sweep limit) leaves the sweep's state behind, and the next
-// run of the same plan continues it without a request for anything already handled.
+// run of the same plan continues it without a request for anything already handled, settling first
+// what the last run left unrecorded (recover.ts).
 
 export interface SweepRequest {
   account: ZendeskAccount;
@@ -125,7 +126,6 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     if (!(error instanceof ZendeskError)) throw error;
     return ending.early("Failed", `Counting the matches failed: ${error.message}.`);
   }
-  ending.started(matched);
   const noun = plan.target;
   const subject: ApprovalSubject = { ...identity.policy, planKey: plan.planKey };
   const preview = (): Promise<Preview> =>
@@ -140,6 +140,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     });
 
   if (request.dryRun === true || policy.spec.mode === "DryRun") {
+    ending.started(matched);
     return ending.withPreview(preview, (p) => ({
       result: "Previewed",
       message: `Dry run, nothing was changed: ${matched} ${noun} match; a sweep would make about ${p.estimatedRequests} API requests, taking about ${duration(p.estimatedDurationSeconds)} within Hush's share of the rate limit. Preview ${p.id}.`,
@@ -147,20 +148,24 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
   }
 
   const { state } = request;
-  let previous: UnfinishedSweep | undefined;
+  let unfinished: UnfinishedSweep | undefined;
   try {
-    const unfinished = await state.load();
-    const same =
-      unfinished?.checkpoint.policy.generation === generation &&
-      (unfinished.checkpoint.policy.uid ?? "") === (uid ?? "") &&
-      unfinished.checkpoint.planKey === plan.planKey;
-    previous = same ? unfinished : undefined;
+    unfinished = await state.load();
   } catch (error) {
+    ending.started(matched);
     return ending.early(
       "Failed",
       `The sweep's saved state could not be read (${errorCode(error)}); fix or remove the policy's state directory, and the next sweep starts afresh.`,
     );
   }
+  const same =
+    unfinished?.checkpoint.policy.generation === generation &&
+    (unfinished.checkpoint.policy.uid ?? "") === (uid ?? "") &&
+    unfinished.checkpoint.planKey === plan.planKey;
+  const previous = same ? unfinished : undefined;
+  // Observers hear of the sweep under the id it goes on with.
+  if (previous) identity.sweepId = previous.checkpoint.sweepId;
+  ending.started(matched);
 
   // A sweep released before (under the ceiling, or approved) goes on while no more items match.
   const ceiling = policy.spec.limits.approvalAbove;
@@ -185,6 +190,17 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
         released: matched,
         reported: emptyTally(),
       };
+  const evidence: Evidence = { audit: request.audit, state, identity, action: plan.action };
+  try {
+    // Another plan discards the unfinished sweep, but not the records it owes for changes made.
+    if (unfinished && !previous) await settleOwed(evidence, unfinished);
+  } catch (error) {
+    if (!(error instanceof EvidenceUnwritable)) throw error;
+    return ending.early(
+      "Failed",
+      `An earlier sweep's audit records could not be written (${error.message}); nothing was changed. Fix the audit stream and sweep again.`,
+    );
+  }
   try {
     if (previous) await state.update(checkpoint);
     else await state.begin(checkpoint);
@@ -194,22 +210,22 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
       `The sweep's state could not be written (${errorCode(error)}); nothing was changed.`,
     );
   }
-  identity.sweepId = checkpoint.sweepId;
   ending.resumed = previous !== undefined;
 
   const limit = policy.spec.limits.maxItemsPerSweep;
   const tally = previous ? copyTally(previous.tally) : emptyTally();
   const seen = previous ? previous.done : new Set<number>();
-  const evidence: Evidence = { audit: request.audit, state, identity, action: plan.action };
   /** Ends the run: state for the next one, and the report. */
   const end = async (how: { ended: "exhausted" | "limit" | "cancelled" } | { failed: unknown }) => {
     if ("ended" in how && how.ended === "exhausted") await state.finish().catch(() => undefined);
     else await state.update({ ...checkpoint, reported: copyTally(tally) }).catch(() => undefined);
     return ending.ran(how, tallySince(tally, checkpoint.reported), limit);
   };
-  if (previous && previous.owed.length > 0) {
+  /** Items an earlier run left in flight, redone first; their records say `recovered`. */
+  let recovering = new Set<number>();
+  if (previous) {
     try {
-      await settleOwed(evidence, previous.owed, tally, seen);
+      recovering = new Set(await settleEarlierRun(evidence, previous, tally, seen));
     } catch (error) {
       if (!(error instanceof EvidenceUnwritable)) throw error;
       return end({ failed: error });
@@ -232,7 +248,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
   const result = await execute({
     source: (stop) =>
       withFirst(
-        previous?.inFlight ?? [],
+        [...recovering],
         matchingIds(client, plan.query, {
           count: matched,
           now: clock.now(),
@@ -257,11 +273,13 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     },
     record: async (outcomes) => {
       const time = new Date(clock.now());
-      for (const outcome of outcomes) {
-        await recordItem(evidence, outcome, time);
+      for (const handled of outcomes) {
+        const recovered = recovering.has(handled.item.id);
+        const outcome = recovered ? recoveredOutcome(handled) : handled;
+        await recordItem(evidence, outcome, time, recovered);
         addToTally(tally, doneItem(outcome));
         progress.handled += 1;
-        request.observer?.itemDone?.(identity, outcome, durations.get(outcome) ?? 0);
+        request.observer?.itemDone?.(identity, outcome, durations.get(handled) ?? 0);
         if (outcome.result === "failed" && outcome.error.kind === "Authentication")
           throw new CredentialsRefused();
       }

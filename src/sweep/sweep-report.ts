@@ -1,6 +1,7 @@
 import type { Preview, SweepResultKind, SweepSummary } from "../api/redaction-policy.js";
 import type { Clock } from "../zendesk/clock.js";
 import { ZendeskError } from "../zendesk/errors.js";
+import { PaginationError } from "../zendesk/paginate.js";
 import type { SweepIdentity, SweepObserver } from "./evidence.js";
 import { emptyTally, type SweepTally } from "./sweep-state.js";
 
@@ -57,7 +58,7 @@ export class SweepEnding {
       preview = await make();
     } catch (error) {
       if (this.signal?.aborted) return this.early("Cancelled", "The sweep was cancelled during its preview.");
-      if (!(error instanceof ZendeskError)) throw error;
+      if (!(error instanceof ZendeskError || error instanceof PaginationError)) throw error;
       return this.early("Failed", `The preview could not be made: ${error.message}.`);
     }
     const { result, message } = describe(preview);

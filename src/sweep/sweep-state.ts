@@ -46,9 +46,9 @@ export interface UnfinishedSweep {
   /** Audit records the audit stream refused, for items changed but not yet journalled as done. */
   owed: AuditRecord[];
   /**
-   * Items taken but not handled when the last run ended: in flight at a crash. They come first in
-   * the next run, since search may no longer show them (a deleted original waiting for its
-   * permanent deletion, say) while their work is unfinished.
+   * Items taken but not handled when the last run ended: in flight at a crash. The next run settles
+   * them first (recover.ts): search may no longer show them (a deleted original waiting for its
+   * permanent deletion, say) while their work is unfinished or unrecorded.
    */
   inFlight: number[];
 }
@@ -68,7 +68,8 @@ export interface SweepStateStore {
   markDone(item: DoneItem): Promise<void>;
   /**
    * Keeps the audit record of an item the audit stream refused, so that the next run writes it
-   * before anything else (the item's redo would find nothing left to do, and no record to make).
+   * before anything else (the item's redo would find nothing left to do, and could only leave a
+   * `recovered` record that does not say what was changed).
    */
   owe(record: AuditRecord): Promise<void>;
   /** The sweep went through all its matches: nothing is left to resume. */

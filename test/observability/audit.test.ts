@@ -214,6 +214,55 @@ describe("the audit file", () => {
   });
 });
 
+describe("reading the audit file back after a crash", () => {
+  const sweepId = "20261124T101500Z-7f3a";
+  const since = new Date("2026-11-24T10:15:00.000Z");
+  const at = (minutes: number) => new Date(since.getTime() + minutes * 60_000).toISOString();
+
+  it("finds the records a sweep already wrote for the items it asks about, across chunks, after reopening", async () => {
+    const sink = await fileAuditSink(path);
+    // Another sweep's records around this one's, and enough of them that the file is read in pieces.
+    for (let i = 0; i < 300; i++)
+      await sink.write(record(5000 + i, { sweepId: "20261124T090000Z-0001", time: at(1) }));
+    await sink.write(record(7, { time: at(2), residual: 3 }));
+    for (let i = 0; i < 300; i++)
+      await sink.write(record(6000 + i, { sweepId: "20261124T090000Z-0001", time: at(3) }));
+    await sink.write(record(8, { time: at(4), recovered: true, changes: {}, fieldsChanged: [] }));
+    await sink.close();
+
+    const reopened = await fileAuditSink(path);
+    const found = await reopened.recorded?.(sweepId, [7, 8, 9], since);
+    expect([...(found?.keys() ?? [])].sort()).toEqual([7, 8]);
+    expect(found?.get(7)).toEqual(record(7, { time: at(2), residual: 3 }));
+    expect(found?.get(8)?.recovered).toBe(true);
+    // Another sweep's record of the same item is not this sweep's.
+    expect((await reopened.recorded?.(sweepId, [5000], since))?.size).toBe(0);
+    await reopened.close();
+  });
+
+  it("sees writes this process made a moment ago, and looks back no further than an hour before the sweep", async () => {
+    const sink = await fileAuditSink(path);
+    await sink.write(record(1, { time: at(-120) }));
+    await sink.write(record(2, { sweepId: "20261124T080000Z-0002", time: at(-90) }));
+    const pending = sink.write(record(3, { time: at(1) }));
+    const found = await sink.recorded?.(sweepId, [1, 3], since);
+    await pending;
+    // A record stamped two hours before the sweep began is not one of its records.
+    expect([...(found?.keys() ?? [])]).toEqual([3]);
+    await sink.close();
+    await expect(sink.recorded?.(sweepId, [3], since)).rejects.toThrow(/closed; open it again/);
+  });
+
+  it("accepts recovered: true, and refuses any other value", async () => {
+    const sink = await fileAuditSink(path);
+    await sink.write(record(1, { recovered: true }));
+    await expect(
+      sink.write(record(2, { recovered: false } as unknown as Partial<AuditRecord>)),
+    ).rejects.toThrow(/recovered: must be true, or left out/);
+    await sink.close();
+  });
+});
+
 describe("verifying a chain", () => {
   async function chain(): Promise<string[]> {
     await writeRecords([101, 102, 103, 104]);

@@ -96,7 +96,11 @@ export interface MemoryAudit extends AuditSink {
   failing: boolean;
 }
 
-export function memoryAudit(): MemoryAudit {
+/**
+ * Audit records in memory, kept across "processes" as a file would be. It reads back what it
+ * holds (`recorded`) as the file sink does, unless `readBack` is false, as for a stream.
+ */
+export function memoryAudit(options: { readBack?: boolean } = {}): MemoryAudit {
   const records: AuditRecord[] = [];
   const sink: MemoryAudit = {
     records,
@@ -107,6 +111,14 @@ export function memoryAudit(): MemoryAudit {
     },
     close: async () => undefined,
   };
+  if (options.readBack !== false) {
+    sink.recorded = async (sweepId, ids) =>
+      new Map(
+        records
+          .filter((r) => r.sweepId === sweepId && ids.includes(r.item.id))
+          .map((r) => [r.item.id, structuredClone(r)]),
+      );
+  }
   return sink;
 }
 

@@ -25,13 +25,13 @@ describe("the incremental export with local matching", () => {
   // changes are seconds old: a sweep would find those next time. Here they are old enough.
   beforeAll(() => s.current.inspect("POST", "/__sim/clock", { advance: "2m" }));
 
-  async function both(target: "tickets" | "users", query: string) {
+  async function both(target: "tickets" | "users", query: string, exempt: string[] = ["legal-hold"]) {
     const conn = simConnection(s.current);
     const q = effectiveQuery({
       target,
       query,
       markerTag: "hush-redacted",
-      exemptions: { tags: ["legal-hold"] },
+      exemptions: { tags: exempt },
     });
     const collect = async (incrementalAbove: number) => {
       const stream = matchingIds(conn.client, q, { count: 1, incrementalAbove, now: conn.clock.now() });
@@ -123,5 +123,43 @@ describe("the incremental export with local matching", () => {
     expect(countOf(log, "GET", "/api/v2/incremental/tickets/cursor")).toBeGreaterThan(0);
     expect(countOf(log, "GET", "/api/v2/search/export")).toBe(0);
     for (const ticket of vip) expect(s.current.sim.account("acme")!.tickets.has(ticket.id)).toBe(false);
+  });
+
+  it("leaves out an exemption tag the query language needs quoted, as search does", async () => {
+    const open = [...s.current.sim.account("acme")!.tickets.values()].filter((t) => t.status === "open");
+    const held = open.slice(0, 3).map((t) => t.id);
+    for (const id of held) {
+      const res = await s.current.api("PUT", `/api/v2/tickets/${id}/tags`, { tags: ["hold(2024)"] });
+      expect(res.status).toBe(200);
+    }
+    await s.current.inspect("POST", "/__sim/clock", { advance: "2m" });
+
+    const { local, searched } = await both("tickets", "status:open", ["hold(2024)"]);
+    expect(local.kind).toBe("incremental");
+    expect(searched.ids.size).toBe(open.length - held.length);
+    expect([...local.ids].sort()).toEqual([...searched.ids].sort());
+  });
+
+  it("ends as Failed, naming the route, when Zendesk's export cannot be paged through", async () => {
+    const conn = simConnection(s.current);
+    const request = conn.client.request.bind(conn.client);
+    // The export answers with the cursor it was given, for ever.
+    conn.client.request = (async (req) => {
+      if (req.route !== "/api/v2/incremental/tickets/cursor") return request(req);
+      return { status: 200, headers: {}, body: { tickets: [], after_cursor: "same", end_of_stream: false } };
+    }) as typeof conn.client.request;
+    const state = memorySweepState();
+    const report = await runSweep({
+      account: accountResource(s.current),
+      policy: policyResource({ query: "status:open", action: "Delete" }),
+      connection: conn,
+      state,
+      audit: memoryAudit(),
+      incrementalAbove: 0,
+    });
+    await conn.close();
+    expect(report.summary.result).toBe("Failed");
+    expect(report.summary.message).toContain("/api/v2/incremental/tickets/cursor");
+    expect(state.checkpoint).toBeDefined();
   });
 });

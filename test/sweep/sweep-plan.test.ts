@@ -56,6 +56,43 @@ describe("the effective query", () => {
     const quoted = effectiveQuery({ ...base, target: "tickets", query: 'subject:"type:user guide"' });
     expect(quoted.export.startsWith('subject:"type:user guide"')).toBe(true);
   });
+
+  it("quotes tags the query language would misread, and refuses those it cannot express", () => {
+    const odd = effectiveQuery({
+      target: "tickets",
+      query: "status:closed",
+      markerTag: "hush-redacted",
+      exemptions: { tags: ["hold(2024)", "legal:hold", "-x", "case_12/b"] },
+    });
+    expect(odd.export).toBe(
+      'status:closed -tags:hush-redacted -tags:"hold(2024)" -tags:"legal:hold" -tags:"-x" -tags:case_12/b',
+    );
+    for (const tag of ["legal*", 'a"b']) {
+      expect(() =>
+        effectiveQuery({ ...base, target: "tickets", query: "x", exemptions: { tags: [tag] } }),
+      ).toThrow(/cannot be excluded in a Zendesk query/);
+    }
+  });
+
+  it("refuses a phrase that is never closed, which would swallow the exclusions", () => {
+    expect(() =>
+      effectiveQuery({ ...base, target: "tickets", query: 'status:closed subject:"refund' }),
+    ).toThrow("the query has a double quote that is never closed");
+  });
+
+  it("never puts the query's personal data into its problems", () => {
+    const email = "jane.doe@example.com";
+    for (const query of [`type:"${email}"`, `requester:"${email}`]) {
+      let message = "";
+      try {
+        effectiveQuery({ ...base, target: "tickets", query });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).not.toBe("");
+      expect(message).not.toContain(email);
+    }
+  });
 });
 
 describe("the engine's spec from a policy", () => {

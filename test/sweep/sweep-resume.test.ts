@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fileSweepState } from "../../src/sweep/file-sweep-state.js";
+import { OutcomeBuilder } from "../../src/sweep/outcome.js";
+import { recoveredOutcome } from "../../src/sweep/recover.js";
 import { SEARCH_SETTLE_MS } from "../../src/sweep/replace-journal.js";
 import { runSweep, type SweepRequest } from "../../src/sweep/run-sweep.js";
 import { memorySweepState, type SweepStateStore } from "../../src/sweep/sweep-state.js";
@@ -285,5 +287,137 @@ describe("an audit stream that cannot be written", () => {
     expect(second).toMatchObject({ resumed: true, summary: { result: "Succeeded" } });
     expect(audit.records.map((r) => r.item.id).sort()).toEqual([...ids].sort());
     await conn.close();
+  });
+});
+
+describe("records owed by a sweep whose policy changed", () => {
+  const s = useSimulator({ accounts: [{ subdomain: "acme", tickets: 0 }] });
+  const spec: PolicySpecInput = { query: "type:ticket status<solved", concurrency: 1 };
+
+  it("are written before the new generation's sweep begins", async () => {
+    const ids = await openTickets(s, 3);
+    await staleSearch(s);
+    const state = memorySweepState();
+    const audit = memoryAudit();
+    const write = audit.write;
+    audit.write = async (record) => {
+      if (audit.records.length === 1) audit.failing = true;
+      await write(record);
+    };
+    const conn = simConnection(s.current);
+    const first = await runSweep(request(s, spec, { connection: conn, state, audit }));
+    expect(first.summary.result).toBe("Failed");
+    expect(audit.records).toHaveLength(1);
+
+    audit.failing = false;
+    audit.write = write;
+    const edited = {
+      ...request(s, spec, { connection: conn, state, audit }),
+      policy: policyResource(spec, { generation: 2 }),
+    };
+    const second = await runSweep(edited);
+    expect(second).toMatchObject({ resumed: false, summary: { result: "Succeeded" } });
+    expect(audit.records.map((r) => r.item.id).sort()).toEqual([...ids].sort());
+    // The owed record keeps the sweep and generation it was made in.
+    expect(audit.records[1]).toMatchObject({ sweepId: first.identity.sweepId, generation: 1 });
+    await conn.close();
+  });
+});
+
+describe("a crash between an item's last change and its audit record", () => {
+  const s = useSimulator({ accounts: [{ subdomain: "acme", tickets: 0 }] });
+  const spec: PolicySpecInput = { query: "type:ticket status<solved", concurrency: 1 };
+
+  it("leaves one record for every item changed: the redo that finds the work done writes a recovered record", async () => {
+    const ids = await openTickets(s, 4);
+    await staleSearch(s);
+    const state = memorySweepState();
+    const audit = memoryAudit();
+
+    // The marker is an in-place redaction's last change: the second ticket gets it, and the
+    // process dies before it hears the answer, so before the ticket's audit record.
+    const dying = dyingConnection(s, { route: "PUT /api/v2/tickets/{id}/tags", nth: 2 });
+    await expect(runSweep(request(s, spec, { connection: dying, state, audit }))).rejects.toBeInstanceOf(
+      ProcessDied,
+    );
+    await dying.close();
+    const [crashed] = (await state.load())?.inFlight ?? [];
+    expect(crashed).toBeDefined();
+    expect((await simTicket(s.current, crashed!)).ticket.tags).toContain(MARKER);
+    expect(audit.records.map((r) => r.item.id)).not.toContain(crashed);
+
+    const conn = simConnection(s.current);
+    const report = await runSweep(request(s, spec, { connection: conn, state, audit }));
+    expect(report).toMatchObject({ resumed: true, summary: { result: "Succeeded" } });
+    // The crashed run never reported: its items, the crashed one too, count as acted on here.
+    expect(report.summary.counts).toMatchObject({ acted: ids.length, skipped: 0 });
+    expect(audit.records.map((r) => r.item.id).sort()).toEqual([...ids].sort());
+    const recovered = audit.records.filter((r) => r.recovered);
+    expect(recovered).toEqual([
+      expect.objectContaining({
+        item: { kind: "ticket", id: crashed },
+        action: "Redact",
+        changes: {},
+        fieldsChanged: [],
+        recovered: true,
+      }),
+    ]);
+    await conn.close();
+  });
+});
+
+describe("a crash between an item's audit record and its journal line", () => {
+  const s = useSimulator({ accounts: [{ subdomain: "acme", tickets: 0 }] });
+  const spec: PolicySpecInput = { query: "type:ticket status<solved", concurrency: 1 };
+
+  it("leaves the item done with its one record, without a request", async () => {
+    const ids = await openTickets(s, 4);
+    await staleSearch(s);
+    const state = memorySweepState();
+    const audit = memoryAudit();
+    // The second item's record is written; the process dies before its journal line.
+    const markDone = state.markDone;
+    let dones = 0;
+    state.markDone = async (item) => {
+      if (++dones === 2) throw new ProcessDied();
+      await markDone(item);
+    };
+    const first = simConnection(s.current);
+    const stopped = await runSweep(request(s, spec, { connection: first, state, audit }));
+    expect(stopped.summary.result).toBe("Failed");
+    expect(stopped.summary.message).toContain("the sweep's journal could not be written");
+    await first.close();
+    state.markDone = markDone;
+    const [crashed] = (await state.load())?.inFlight ?? [];
+    expect(audit.records.map((r) => r.item.id)).toContain(crashed);
+
+    const conn = simConnection(s.current);
+    const report = await runSweep(request(s, spec, { connection: conn, state, audit }));
+    expect(report.summary).toMatchObject({ result: "Succeeded", counts: { acted: ids.length - 1 } });
+    // The audit stream holds its record: the item is done, without a request.
+    expect(conn.client.requestsFor("tickets", crashed!)).toEqual([]);
+    expect(audit.records.map((r) => r.item.id).sort()).toEqual([...ids].sort());
+    expect(audit.records.filter((r) => r.recovered)).toEqual([]);
+    await conn.close();
+  });
+});
+
+describe("the redo of an item an earlier run left in flight", () => {
+  const ticket = () => new OutcomeBuilder({ kind: "ticket", id: 7 }, "ReadTicket");
+
+  it("counts work found done as acted on, with no changes of its own", () => {
+    for (const reason of ["NothingToRedact", "AlreadyReplaced", "AlreadyDeleted", "NotFound"] as const) {
+      expect(recoveredOutcome(ticket().skipped(reason))).toMatchObject({ result: "acted", actions: {} });
+    }
+  });
+
+  it("keeps skips that leave the item alone, and failures, as they are", () => {
+    for (const outcome of [
+      ticket().skipped("Exempt"),
+      ticket().skipped("IsReplacementCopy"),
+      ticket().failed({ kind: "Unavailable", status: 503, message: "Zendesk is unavailable." }),
+    ]) {
+      expect(recoveredOutcome(outcome)).toBe(outcome);
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import type { AuditRecord } from "../../src/sweep/evidence.js";
 import { fileSweepState } from "../../src/sweep/file-sweep-state.js";
 import { emptyTally, type SweepCheckpoint } from "../../src/sweep/sweep-state.js";
@@ -40,6 +40,10 @@ const owed: AuditRecord = {
   detectorCounts: {},
   residual: 0,
 };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("file sweep state", () => {
   it("gives a new process the checkpoint, the items handled, those in flight and the records owed", async () => {
@@ -89,6 +93,32 @@ describe("file sweep state", () => {
     await resumed.markDone({ id: 2, result: "acted", residual: 0 });
     expect([...((await (await fileSweepState(dir, "privacy/retention")).load())?.done ?? [])]).toEqual([
       1, 2,
+    ]);
+  });
+
+  it("refuses to append after a failed write, until the journal is read again", async () => {
+    const dir = await freshDir();
+    const state = await fileSweepState(dir, "privacy/retention");
+    await state.begin(checkpoint("s1"));
+    await state.markDone({ id: 1, result: "acted", residual: 0 });
+    const probe = await open(join(dir, "probe"), "w");
+    const proto = Object.getPrototypeOf(probe) as { appendFile: (...args: unknown[]) => Promise<void> };
+    await probe.close();
+    const original = proto.appendFile;
+    // A full disk: the write stops after part of the line.
+    vi.spyOn(proto, "appendFile").mockImplementationOnce(async function (this: unknown) {
+      await original.call(this, "a 2", "utf8");
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    });
+
+    await expect(state.markDone({ id: 2, result: "acted", residual: 0 })).rejects.toThrow("no space");
+    // Appending after the partial line would merge the next line into it.
+    await expect(state.markDone({ id: 3, result: "acted", residual: 0 })).rejects.toThrow("no space");
+    const loaded = await state.load();
+    expect([...(loaded?.done ?? [])]).toEqual([1]);
+    await state.markDone({ id: 3, result: "acted", residual: 0 });
+    expect([...((await (await fileSweepState(dir, "privacy/retention")).load())?.done ?? [])]).toEqual([
+      1, 3,
     ]);
   });
 
