@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 import { runDemo } from "./demo.js";
 import { runRedact } from "./redact.js";
+import { runRun } from "./run.js";
 import { runSimulator } from "./simulator.js";
+import { runSweepCommand } from "./sweep.js";
+import { runValidate } from "./validate.js";
 
 const USAGE = `Usage: hush <command> [options]
 
 Commands:
   simulator   Serve the bundled Zendesk simulator with seeded data
-  demo        Start the simulator with 10,000 seeded tickets and show Zendesk calls answered by it
+  demo        Run the example policies against a seeded simulator: progress, before/after, metrics
   redact      Mask personal data in text from stdin, to see what a policy's detectors would do
+  validate    Check ZendeskAccount, RedactionPolicy and Secret files: every problem with its field
+  sweep       Run one sweep of a policy against its Zendesk account (-f FILE...; --dry-run previews)
+  run         Run every policy in a directory on its schedule, without a cluster (--dir DIR)
 
 Run "hush <command> --help" for a command's options.`;
 
@@ -16,6 +22,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   simulator: runSimulator,
   demo: runDemo,
   redact: runRedact,
+  validate: runValidate,
+  sweep: runSweepCommand,
+  run: runRun,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -27,6 +27,8 @@ Options:
   --error-rate R      fault: share (0..1) of API requests answered with a 503
   --drop-rate R       fault: share (0..1) of API connections dropped
   --job-ms-per-item MS  job speed: milliseconds per job item (default 0: immediate)
+  --requests-per-minute N  load tests: the account limit instead of the plan's; account-wide
+                      endpoint buckets scale with it (per-ticket and per-user ones do not)
   -h, --help          show this help`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number, min = 0): number {
@@ -45,11 +47,21 @@ function rate(name: string, raw: string | undefined): number {
   return n;
 }
 
+/** The load-test account limit; null keeps the plan's. */
+function requestsPerMinute(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const n = positiveInt("requests-per-minute", raw, 0, 1);
+  if (n > 1_000_000) throw new Error(`--requests-per-minute must be at most 1000000; got "${raw}"`);
+  return n;
+}
+
 export interface StartedSimulator {
   sim: Simulator;
   tickets: number;
   seed: number;
   plan: Plan;
+  /** The load-test account limit (--requests-per-minute); null: the plan's. */
+  requestsPerMinute: number | null;
   seededMs: number;
 }
 
@@ -72,6 +84,7 @@ export async function startSimulatorFromArgs(
       "error-rate": { type: "string" },
       "drop-rate": { type: "string" },
       "job-ms-per-item": { type: "string" },
+      "requests-per-minute": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -88,6 +101,7 @@ export async function startSimulatorFromArgs(
   const settings = {
     searchIndexLagMs: positiveInt("index-lag", values["index-lag"], 0),
     jobMsPerItem: positiveInt("job-ms-per-item", values["job-ms-per-item"], 0),
+    requestsPerMinute: requestsPerMinute(values["requests-per-minute"]),
   };
   const faults = {
     latencyMs: positiveInt("latency", values.latency, 0),
@@ -113,14 +127,16 @@ export async function startSimulatorFromArgs(
     }
     await sim.listen(0, host);
   }
-  return { sim, tickets, seed, plan, seededMs };
+  return { sim, tickets, seed, plan, requestsPerMinute: settings.requestsPerMinute, seededMs };
 }
 
 /** Prints each account's URL and credentials, as a user needs them to point a client at it. */
 export function printAccounts(started: StartedSimulator): void {
   const { sim, tickets, seed, plan, seededMs } = started;
+  const custom =
+    started.requestsPerMinute === null ? "" : ` (load test: ${started.requestsPerMinute} requests a minute)`;
   console.log(
-    `Zendesk simulator: ${tickets} tickets per account, seed ${seed}, plan ${plan}, seeded in ${Math.round(seededMs)} ms`,
+    `Zendesk simulator: ${tickets} tickets per account, seed ${seed}, plan ${plan}${custom}, seeded in ${Math.round(seededMs)} ms`,
   );
   for (const info of sim.describe()) {
     const c = info.credentials;

@@ -18,6 +18,13 @@ import type {
 /** Behaviour that differs between Zendesk accounts or that ZENDESK_API.md marks unconfirmed. */
 export interface AccountSettings {
   plan: Plan;
+  /**
+   * Load tests only: the account's requests a minute instead of the plan's. Account-wide endpoint
+   * buckets (ticket updates, search, deletes...) scale by the same factor, so that a test can run a
+   * sweep in real time at, say, 60,000 a minute; per-ticket and per-user buckets keep Zendesk's
+   * limits, as they protect one record. null: the plan's limits, as Zendesk has them.
+   */
+  requestsPerMinute: number | null;
   /** Closed tickets are archived this long after closing (120 days; 3 days in sandboxes). */
   archiveAfterMs: number;
   /** Soft-deleted tickets and users are scrubbed automatically after this long. */
@@ -42,6 +49,7 @@ export interface AccountSettings {
 
 export const DEFAULT_SETTINGS: AccountSettings = {
   plan: "enterprise",
+  requestsPerMinute: null,
   archiveAfterMs: 120 * DAY,
   autoScrubAfterMs: 30 * DAY,
   searchIndexLagMs: 0,

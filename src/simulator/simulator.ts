@@ -3,7 +3,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { Account, type AccountSettings, type Faults } from "./account.js";
 import { SimClock } from "./clock.js";
 import type { Plan } from "./model.js";
-import { PLAN_REQUESTS_PER_MINUTE, RateLimiter } from "./ratelimit.js";
+import { accountRequestsPerMinute, bucketScale, RateLimiter } from "./ratelimit.js";
 import { RequestLog } from "./request-log.js";
 import { type SeedSummary, seedAccount } from "./seed/index.js";
 import { buildServer, type SimulatorServer } from "./server.js";
@@ -31,6 +31,8 @@ export interface AccountInfo {
   subdomain: string;
   url: string;
   plan: Plan;
+  /** The account limit in force: the plan's, or the load-test setting requestsPerMinute. */
+  requestsPerMinute: number;
   credentials: SeedSummary["credentials"];
 }
 
@@ -71,7 +73,10 @@ export class Simulator {
   limiter(account: Account): RateLimiter {
     let limiter = this.limiters.get(account.subdomain);
     if (!limiter) {
-      limiter = new RateLimiter(() => PLAN_REQUESTS_PER_MINUTE[account.settings.plan]);
+      limiter = new RateLimiter(
+        () => accountRequestsPerMinute(account.settings),
+        () => bucketScale(account.settings),
+      );
       this.limiters.set(account.subdomain, limiter);
     }
     return limiter;
@@ -102,6 +107,7 @@ export class Simulator {
       subdomain: account.subdomain,
       url: this.accountUrl(account.subdomain),
       plan: account.settings.plan,
+      requestsPerMinute: accountRequestsPerMinute(account.settings),
       credentials: this.seeds.get(account.subdomain)!.credentials,
     }));
   }

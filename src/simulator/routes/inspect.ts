@@ -57,6 +57,7 @@ const faultsBody = z.strictObject({
 
 const settingsBody = z.strictObject({
   plan: z.enum(["team", "growth", "professional", "enterprise", "enterprise_plus", "high_volume"]).optional(),
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional(),
   archiveAfterMs: z.number().int().min(0).optional(),
   autoScrubAfterMs: z.number().int().min(0).optional(),
   searchIndexLagMs: z.number().int().min(0).optional(),
