@@ -67,7 +67,7 @@ async function redactOnce(
 /**
  * Open tickets: fields first, as a safe update against the `updated_at` just read (a comment
  * redaction would move it), then comments, and the marker last, so a ticket carries the marker
- * only once everything before it is done.
+ * only once everything before it is done, even when nothing was left to redact.
  */
 async function redactOpen(
   ctx: SweepContext,
@@ -91,7 +91,10 @@ async function redactOpen(
     if (update.additional_tags) out.did("AddMarkerTag");
   }
   await redactComments(ctx, ticket, plan, out);
-  if (commentWork && !ticket.tags.includes(spec.markerTag)) {
+  // The marker also goes on a ticket this run found nothing to redact in: a run that stopped
+  // between its last redaction and the marker (a crash, a failed request) is finished that way,
+  // and later sweeps' queries leave the ticket out instead of reading it again every time.
+  if (!ticket.tags.includes(spec.markerTag) && !out.actions.AddMarkerTag) {
     out.step = "AddMarker";
     await addTicketTags(client, ticket.id, [spec.markerTag], signal ? { signal } : {});
     out.did("AddMarkerTag");
