@@ -6,8 +6,10 @@ SHELL := /bin/bash
 demo:
 	@source scripts/setup && scripts/build-if-stale && node dist/src/cli/main.js demo
 
+# promtool (from Debian's prometheus package, fetched once when missing) checks the metrics output.
 test:
-	@source scripts/setup && npm test
+	@source scripts/setup && promtool_dir="$$(scripts/promtool)" && \
+		if [ -n "$$promtool_dir" ]; then PATH="$$promtool_dir:$$PATH"; fi && npm test
 
 build:
 	@source scripts/setup && npm run build && touch dist/.build-stamp
