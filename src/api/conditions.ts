@@ -11,7 +11,7 @@ export const conditionSchema = z
       .string()
       .min(1)
       .max(316)
-      .describe("Kind of condition, CamelCase: Ready, Reconciling, Stalled, Sweeping, AwaitingApproval."),
+      .describe("Kind of condition, CamelCase: Ready, Reconciling, Stalled, AwaitingApproval."),
     status: z.enum(["True", "False", "Unknown"]).describe("Whether the condition holds."),
     reason: z
       .string()

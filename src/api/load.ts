@@ -38,6 +38,12 @@ export interface LoadResult {
 
 /** Files that resource directories contribute: YAML and JSON, not hidden, in name order. */
 export const RESOURCE_FILE = /^[^.].*\.(ya?ml|json)$/;
+/**
+ * Status files `hush run` writes next to the resource files (policy.yaml → policy.status.yaml):
+ * they hold status without spec, so a directory `hush run` works in leaves them out, as hush run
+ * does. A status file named on its own is still read (and reported).
+ */
+const STATUS_FILE = /\.status\.ya?ml$/;
 
 /** Reads files (and the resource files directly inside directories), in the order given; `files` lists what was read. */
 export async function loadResourceFiles(
@@ -81,7 +87,7 @@ export async function expandResourcePaths(
       files.push(path);
       continue;
     }
-    const names = (await readdir(path)).filter((n) => RESOURCE_FILE.test(n)).sort();
+    const names = (await readdir(path)).filter((n) => RESOURCE_FILE.test(n) && !STATUS_FILE.test(n)).sort();
     if (names.length === 0) {
       problems.push({
         file: path,

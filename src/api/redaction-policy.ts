@@ -274,7 +274,9 @@ export const redactionPolicySpecSchema = z
     exemptions: exemptionsSchema.prefault({}),
     markerTag: tag
       .default("hush-redacted")
-      .describe("Tag Hush adds to every record it changed; the query leaves such records out."),
+      .describe(
+        "Tag Hush adds to every record it redacted or anonymised; the query leaves records with it out, deletions included. A policy that must also reach records another policy already handled (delete tickets two years after a redaction at 90 days) needs a marker of its own, e.g. hush-deleted.",
+      ),
     concurrency: z
       .number()
       .int()

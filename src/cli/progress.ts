@@ -91,8 +91,10 @@ function bar(done: number, total: number, width: number): string {
 }
 
 /**
- * One line of at most `columns` characters. Less important parts go first when space is short:
- * the bar, then ETA, budget, rate; the counts always stay.
+ * One line of at most `columns` characters. When space is short the bar goes first, then the
+ * budget shortens to its percentage, then rate, budget and ETA go in that order (the ETA is what
+ * people look for); the counts always stay. An 80-column terminal keeps all four up to tens of
+ * thousands of items.
  */
 export function renderProgress(
   state: ProgressState,
@@ -106,19 +108,23 @@ export function renderProgress(
     total === undefined
       ? "counting matches…"
       : `${fmt(state.processed)}/${fmt(total)} items · ${fmt(state.acted)} acted · ${fmt(state.failed)} failed`;
-  const optional: string[] = [];
-  if (rates.itemsPerSecond !== undefined) optional.push(`${rates.itemsPerSecond.toFixed(1)}/s`);
+  const rate = rates.itemsPerSecond === undefined ? undefined : `${rates.itemsPerSecond.toFixed(1)}/s`;
+  let budgetLong: string | undefined;
+  let budgetShort: string | undefined;
   if (budget && rates.requestsLastMinute !== undefined) {
     const used = rates.requestsLastMinute;
     const percent = budget.allowedPerMinute > 0 ? Math.round((used / budget.allowedPerMinute) * 100) : 0;
-    optional.push(`budget ${fmt(used)}/${fmt(budget.allowedPerMinute)} a min (${percent}%)`);
+    budgetLong = `budget ${fmt(used)}/${fmt(budget.allowedPerMinute)} a min (${percent}%)`;
+    budgetShort = `budget ${percent}%`;
   }
-  const eta = etaSeconds(state, rates, now);
-  if (eta !== undefined && total !== undefined) optional.push(`ETA ${formatDuration(eta)}`);
+  const seconds = etaSeconds(state, rates, now);
+  const eta = seconds !== undefined && total !== undefined ? `ETA ${formatDuration(seconds)}` : undefined;
 
+  // From the fullest line to the barest; the first that fits wins, with the bar when room is left.
+  const candidates = [[rate, budgetLong, eta], [rate, budgetShort, eta], [budgetShort, eta], [eta], []];
   const width = Math.max(20, columns - 1);
-  for (let keep = optional.length; keep >= 0; keep--) {
-    const text = [counts, ...optional.slice(0, keep)].join(" · ");
+  for (const parts of candidates) {
+    const text = [counts, ...parts.filter((part) => part !== undefined)].join(" · ");
     const room = width - text.length - 1;
     if (total !== undefined && room >= 12)
       return `${bar(state.processed, total, Math.min(30, room - 2))} ${text}`;

@@ -28,7 +28,7 @@ import {
 import { recoveredOutcome, settleEarlierRun, settleOwed } from "./recover.js";
 import { ClosedTicketUpdates } from "./redact-ticket.js";
 import { planSweep, type SweepPlan } from "./sweep-plan.js";
-import { duration, SweepEnding, type SweepReport } from "./sweep-report.js";
+import { counted, duration, SweepEnding, type SweepReport } from "./sweep-report.js";
 import {
   addToTally,
   copyTally,
@@ -143,7 +143,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     ending.started(matched);
     return ending.withPreview(preview, (p) => ({
       result: "Previewed",
-      message: `Dry run, nothing was changed: ${matched} ${noun} match; a sweep would make about ${p.estimatedRequests} API requests, taking about ${duration(p.estimatedDurationSeconds)} within Hush's share of the rate limit. Preview ${p.id}.`,
+      message: `Dry run, nothing was changed: ${counted(matched, noun)} ${matched === 1 ? "matches" : "match"}; a sweep would make about ${counted(p.estimatedRequests, "API requests")}, taking about ${duration(p.estimatedDurationSeconds)} within Hush's share of the rate limit. Preview ${p.id}.`,
     }));
   }
 
@@ -175,7 +175,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     if (!approval.valid) {
       return ending.withPreview(preview, (p) => ({
         result: "AwaitingApproval",
-        message: `${matched} ${noun} match, more than spec.limits.approvalAbove (${ceiling}), so nothing was changed: ${approval.reason}. A sweep of them would make about ${p.estimatedRequests} API requests.`,
+        message: `${counted(matched, noun)} ${matched === 1 ? "matches" : "match"}, more than spec.limits.approvalAbove (${ceiling}), so nothing was changed: ${approval.reason}. A sweep of them would make about ${counted(p.estimatedRequests, "API requests")}.`,
       }));
     }
   }

@@ -78,11 +78,11 @@ export class SweepEnding {
       counts.residual > 0 ? ` ${counts.residual} findings remain where Zendesk allows no change.` : "";
     if ("failed" in how) {
       const reason = how.failed instanceof Error ? how.failed.message : "an unexpected error";
-      const message = `The sweep stopped after ${handled} of ${matched} ${noun} (${done}): ${reason}. The next sweep continues where it stopped.`;
+      const message = `The sweep stopped after ${handled} of ${counted(matched, noun)} (${done}): ${reason}. The next sweep continues where it stopped.`;
       return this.report("Failed", message, counts);
     }
     if (how.ended === "cancelled") {
-      const message = `The sweep was cancelled after ${handled} of ${matched} ${noun} (${done}); the next sweep continues where it stopped.`;
+      const message = `The sweep was cancelled after ${handled} of ${counted(matched, noun)} (${done}); the next sweep continues where it stopped.`;
       return this.report("Cancelled", message, counts);
     }
     if (how.ended === "limit") {
@@ -90,10 +90,10 @@ export class SweepEnding {
       return this.report("LimitReached", message, counts);
     }
     if (counts.failed > 0) {
-      const message = `${handled} ${noun} handled: ${done} (${kinds}); the next sweep tries the failed ones again.${residual}`;
+      const message = `${counted(handled, noun)} handled: ${done} (${kinds}); the next sweep tries the failed ones again.${residual}`;
       return this.report("PartiallyFailed", message, counts);
     }
-    return this.report("Succeeded", `${handled} ${noun} handled: ${done}.${residual}`, counts);
+    return this.report("Succeeded", `${counted(handled, noun)} handled: ${done}.${residual}`, counts);
   }
 
   private report(result: SweepResultKind, message: string, counts: SweepTally): SweepReport {
@@ -122,6 +122,11 @@ export class SweepEnding {
       resumed: this.resumed,
     };
   }
+}
+
+/** "1 ticket", "2 tickets", "0 users": a count with its noun (plural given), for messages people read. */
+export function counted(count: number, plural: string): string {
+  return `${count} ${count === 1 ? plural.replace(/s$/, "") : plural}`;
 }
 
 /** "45 s", "12 min", "3.5 h". */

@@ -290,11 +290,16 @@ describe("robustness", () => {
 });
 
 describe("reading files and directories", () => {
-  it("reads the resource files in a directory in name order and reports unreadable paths", async () => {
+  it("reads the resource files in a directory in name order, leaving out the status files hush run writes, and reports unreadable paths", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hush-load-"));
     writeFileSync(join(dir, "b-policy.yaml"), policy('  query: "status:closed"'));
     writeFileSync(join(dir, "a-resources.yml"), fixture);
     writeFileSync(join(dir, "notes.txt"), "not a resource");
+    // What hush run writes next to b-policy.yaml: status without spec.
+    writeFileSync(
+      join(dir, "b-policy.status.yaml"),
+      "apiVersion: hush.dev/v1alpha1\nkind: RedactionPolicy\nmetadata:\n  name: p\nstatus:\n  observedGeneration: 1\n",
+    );
     mkdirSync(join(dir, "empty"));
     const missing = join(dir, "missing.yaml");
     const result = await loadResourceFiles([dir, missing, join(dir, "empty")]);

@@ -48,7 +48,18 @@ describe("the progress line", () => {
     expect(line).toBe("counting matches… · budget 2/350 a min (1%)");
   });
 
-  it("drops the bar, then ETA, budget and rate to fit a narrow terminal, and keeps the counts", () => {
+  it("keeps items, rate, budget used and ETA on an 80-column terminal, the budget as a percentage", () => {
+    const line = renderProgress(
+      { matched: 10_000, processed: 2_500, acted: 2_400, failed: 3 },
+      { itemsPerSecond: 12.5, requestsLastMinute: 6_300 },
+      { requests: 1, allowedPerMinute: 7_000 },
+      START,
+      80,
+    );
+    expect(line).toBe("2,500/10,000 items · 2,400 acted · 3 failed · 12.5/s · budget 90% · ETA 10m 0s");
+  });
+
+  it("drops the bar, then shortens the budget, then drops rate, budget and ETA to fit a narrow terminal, and keeps the counts", () => {
     const state = { matched: 10_000, processed: 2_500, acted: 2_400, failed: 3 };
     const rates = { itemsPerSecond: 12.5, requestsLastMinute: 6_300 };
     const budget = { requests: 1, allowedPerMinute: 7_000 };
@@ -57,8 +68,14 @@ describe("the progress line", () => {
       expect(line.length).toBeLessThan(columns);
       expect(line).toContain("2,500/10,000 items");
     }
+    expect(renderProgress(state, rates, budget, START, 100)).toBe(
+      "2,500/10,000 items · 2,400 acted · 3 failed · 12.5/s · budget 6,300/7,000 a min (90%) · ETA 10m 0s",
+    );
+    expect(renderProgress(state, rates, budget, START, 75)).toBe(
+      "2,500/10,000 items · 2,400 acted · 3 failed · budget 90% · ETA 10m 0s",
+    );
     expect(renderProgress(state, rates, budget, START, 60)).toBe(
-      "2,500/10,000 items · 2,400 acted · 3 failed · 12.5/s",
+      "2,500/10,000 items · 2,400 acted · 3 failed · ETA 10m 0s",
     );
   });
 
