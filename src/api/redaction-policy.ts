@@ -275,7 +275,7 @@ export const redactionPolicySpecSchema = z
     markerTag: tag
       .default("hush-redacted")
       .describe(
-        "Tag Hush adds to every record it redacted or anonymised; the query leaves records with it out, deletions included. A policy that must also reach records another policy already handled (delete tickets two years after a redaction at 90 days) needs a marker of its own, e.g. hush-deleted.",
+        "Tag Hush adds to every record it redacted or anonymised; Redact and Anonymize leave records with it out of their query. Deletions do not: a record redacted earlier is still deleted when a Delete policy matches it.",
       ),
     concurrency: z
       .number()

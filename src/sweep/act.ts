@@ -13,7 +13,7 @@ export async function act(
 ): Promise<ItemOutcome[]> {
   const permanently = plan.action === "PermanentlyDelete";
   if (plan.action === "Delete" || permanently) {
-    const options = { permanently, markerTag: plan.markerTag };
+    const options = { permanently };
     return plan.target === "tickets" ? deleteTickets(ctx, ids, options) : deleteUsers(ctx, ids, options);
   }
   const outcomes: ItemOutcome[] = [];

@@ -18,7 +18,6 @@ import { PermanentDeletionFailed } from "./replace-ticket.js";
 
 export interface BulkDeleteOptions {
   permanently: boolean;
-  markerTag: string;
 }
 
 /** Zendesk's name for a permanently deleted user (8.4). */
@@ -49,7 +48,7 @@ export async function deleteTickets(
     if (!ticket) {
       if (options.permanently) maybeSoftDeleted.push(id);
       else end(id, out.skipped("NotFound"));
-    } else if (isExempt(ctx, ticket.tags) || ticket.tags.includes(options.markerTag)) {
+    } else if (isExempt(ctx, ticket.tags)) {
       end(id, out.skipped("Exempt"));
     } else toDelete.push(id);
   }
@@ -160,7 +159,7 @@ export async function deleteUsers(
           "The user is an agent or admin; Hush deletes end users only. Downgrade or remove staff accounts in Zendesk.",
         ),
       );
-    } else if (isExempt(ctx, user.tags) || user.tags.some((t) => t.toLowerCase() === options.markerTag)) {
+    } else if (isExempt(ctx, user.tags)) {
       end(id, out.skipped("Exempt"));
     } else if (user.active) toDelete.push(id);
     else if (options.permanently && user.name !== PERMANENTLY_DELETED) toDestroy.push(id);

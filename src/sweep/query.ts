@@ -2,7 +2,7 @@ import type { RedactionPolicySpec } from "../api/redaction-policy.js";
 import type { ExportType } from "../zendesk/search-export.js";
 
 // The query a sweep runs: the policy's query, with the records Hush must not touch left out
-// (its own marker tag and every exemption tag), in the two forms Zendesk wants. Search and its
+// (every exemption tag, and for redaction and anonymisation its own marker tag), in the two forms Zendesk wants. Search and its
 // count take `type:` in the query; search export refuses `type:` and takes `filter[type]` instead
 // (ZENDESK_API.md 4.3), so the export form has every `type:` term removed.
 
@@ -40,6 +40,7 @@ const ROLE_TERM = /^-?role[:<>]/i;
  */
 export function effectiveQuery(
   spec: Pick<RedactionPolicySpec, "target" | "query" | "markerTag"> & {
+    action?: RedactionPolicySpec["action"];
     exemptions: { tags: readonly string[] };
   },
 ): EffectiveQuery {
@@ -69,7 +70,11 @@ export function effectiveQuery(
     }
   }
   if (type === "user" && !kept.some((t) => ROLE_TERM.test(t))) kept.push("role:end-user");
-  for (const tag of [spec.markerTag, ...spec.exemptions.tags]) kept.push(`-tags:${tagValue(tag)}`);
+  // The marker says "already redacted or anonymised"; a deletion is due for such records too (a
+  // ticket redacted at 90 days and deleted at two years), and a deleted record leaves every query.
+  const deletes = spec.action === "Delete" || spec.action === "PermanentlyDelete";
+  const excluded = deletes ? spec.exemptions.tags : [spec.markerTag, ...spec.exemptions.tags];
+  for (const tag of excluded) kept.push(`-tags:${tagValue(tag)}`);
   const terms = kept.join(" ");
   return { type, search: `type:${type} ${terms}`, export: terms };
 }

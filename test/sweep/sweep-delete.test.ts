@@ -80,6 +80,15 @@ describe("deleting tickets", () => {
     });
   });
 
+  it("deletes tickets another policy already redacted: the marker does not protect from deletion", async () => {
+    const redacted = await taggedTickets(s, "expired", 3, ["hush-redacted"]);
+
+    const { report } = await sweep(s, { query: "type:ticket tags:expired", action: "Delete" });
+
+    expect(report.summary).toMatchObject({ result: "Succeeded", counts: { matched: 3, acted: 3 } });
+    for (const id of redacted) expect((await simTicket(s.current, id)).state).toBe("soft_deleted");
+  });
+
   it("deletes permanently: one destroy_many for the soft deletion, one for the permanent one", async () => {
     const junk = await taggedTickets(s, "junk", 5);
     await s.current.inspect("DELETE", "/__sim/requests");

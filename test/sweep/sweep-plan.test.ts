@@ -37,6 +37,11 @@ describe("the effective query", () => {
     });
   });
 
+  it("keeps records with the marker in a deletion's query: redacted records are still due for deletion", () => {
+    const q = effectiveQuery({ ...base, action: "Delete", target: "tickets", query: "status:closed" });
+    expect(q.export).toBe("status:closed -tags:legal-hold -tags:vip");
+  });
+
   it("adds role:end-user to user queries that name no role", () => {
     expect(effectiveQuery({ ...base, target: "users", query: "tags:inactive" }).export).toBe(
       "tags:inactive role:end-user -tags:hush-redacted -tags:legal-hold -tags:vip",
