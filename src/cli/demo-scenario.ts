@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Document, parseAllDocuments } from "yaml";
+import { isResourceFile } from "../local/directory.js";
 import type { Account } from "../simulator/account.js";
 import type { Ticket } from "../simulator/model.js";
 
@@ -98,7 +99,8 @@ export async function prepareExamples(
   const source = examplesDir();
   const dir = await mkdtemp(join(tmpdir(), "hush-demo-"));
   const changes: string[] = [];
-  for (const name of (await readdir(source)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+  // Resource files only: not the status files a `hush run --dir examples` may have left there.
+  for (const name of (await readdir(source)).filter(isResourceFile).sort()) {
     let text = await readFile(join(source, name), "utf8");
     if (name === "erasure-request.yaml" && cast.erasureUser) {
       text = text.replaceAll(ERASURE_PLACEHOLDER, cast.erasureUser.email);

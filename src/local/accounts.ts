@@ -142,6 +142,11 @@ export class AccountRuntime {
     return this.checking;
   }
 
+  /** Makes the next ready() check the credentials again (a sweep on this account failed). */
+  forgetCheck(): void {
+    this.lastCheck = undefined;
+  }
+
   /** When the account should be checked again after a failure; undefined while it is fine. */
   retryAt(): number | undefined {
     const last = this.lastCheck;
@@ -166,10 +171,14 @@ export class AccountRuntime {
     };
   }
 
-  /** Closes every connection: for shutdown, once the sweeps ended. */
+  /**
+   * Closes the account's connections: those no sweep uses now, and each of the others when its
+   * last sweep releases it, so that a cancelled sweep of a removed account winds down (finishing
+   * the step in flight) on a connection that still works. At shutdown every sweep has ended.
+   */
   async close(): Promise<void> {
     this.retire();
-    await Promise.all([...this.leases].map((lease) => this.closeLease(lease)));
+    await Promise.all([...this.leases].filter((l) => l.users === 0).map((l) => this.closeLease(l)));
   }
 
   private retire(): void {

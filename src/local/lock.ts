@@ -3,7 +3,12 @@ import { dirname } from "node:path";
 
 // One hush run per directory: two would run the same policies twice and interleave their sweep
 // state and audit chain. The lock is a file holding the owner's process id, created exclusively;
-// a lock whose process is gone (a crash, a kill -9) is taken over.
+// a lock whose process is gone (a crash, a kill -9) is taken over. A lock holding this process's
+// own id that this process did not take was left by an earlier process with the same id: in a
+// container hush run is PID 1 every time it starts, and a crash leaves the lock on the volume.
+
+/** Lock files this process holds. */
+const held = new Set<string>();
 
 export class DirectoryLockedError extends Error {
   override name = "DirectoryLockedError";
@@ -25,15 +30,18 @@ export async function lockDirectory(path: string, what: string): Promise<() => P
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(path, "wx");
+      held.add(path);
       await handle.writeFile(`${process.pid}\n`);
       await handle.close();
       return async () => {
+        held.delete(path);
         await rm(path, { force: true });
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number((await readFile(path, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isRunning(pid))) {
+      const ours = pid === process.pid;
+      if (Number.isInteger(pid) && pid > 0 && (ours ? held.has(path) : isRunning(pid))) {
         throw new DirectoryLockedError(
           `a hush run (process ${pid}) is already using ${what}; stop it first, or give this one another --dir`,
         );

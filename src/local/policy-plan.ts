@@ -34,6 +34,8 @@ export interface PlanInput {
   sweepNow: boolean;
   /** When the last sweep started, when this process knows it better than the status. */
   lastStart: Date | undefined;
+  /** After a failed sweep: when to try again, unless the schedule comes first. */
+  retryAt?: Date | undefined;
 }
 
 export type PlanDecision =
@@ -111,7 +113,12 @@ export function planPolicy(input: PlanInput, account: AccountState | undefined):
 
   const lastStartText = status?.lastSweep?.startTime;
   const lastStart = input.lastStart ?? (lastStartText ? new Date(lastStartText) : undefined);
-  const due = input.sweepNow ? now : nextSweepTime(policy.spec.schedule, now, lastStart);
+  const scheduled = input.sweepNow ? now : nextSweepTime(policy.spec.schedule, now, lastStart);
+  const retry = input.retryAt;
+  const due =
+    retry && (!scheduled || retry < scheduled)
+      ? new Date(Math.max(retry.getTime(), now.getTime()))
+      : scheduled;
   return { kind: "scheduled", status: policyStatusScheduled(status, generation, now, due), due };
 }
 

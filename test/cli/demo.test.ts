@@ -51,6 +51,12 @@ describe("hush demo", () => {
     expect(stdout).toMatch(
       /tagged legal-hold\) — matched redact-solved-except-on-hold, but exempt\n\s+unchanged/,
     );
+    // Personal data (synthetic here) appears only in the before/after; elsewhere only the
+    // simulator's admin login and the placeholder of examples/erasure-request.yaml are shown.
+    const [head, rest] = stdout.split("Before and after (synthetic data):");
+    const where = rest?.split("Where to look:")[1] ?? "";
+    const emails = `${head}${where}`.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? [];
+    expect(new Set(emails)).toEqual(new Set(["admin@acme.example.com", "person@example.com"]));
     // Where to look.
     expect(stdout).toMatch(/metrics {3}http:\/\/127\.0\.0\.1:\d+\/metrics/);
     expect(stdout).toMatch(/audit {5}\S+\.hush\/audit\.jsonl/);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -156,6 +156,44 @@ describe("hush run --once", () => {
     expect((await status("lonely.status.yaml", "lonely")).conditions).toContainEqual(
       expect.objectContaining({ type: "Stalled", status: "True", reason: "AccountNotFound" }),
     );
+  });
+
+  it("keeps the email of an erasure request's query out of status, logs, output and its own files", async () => {
+    const account = sim.current.sim.account("acme")!;
+    const requester = [...account.tickets.values()]
+      .map((t) => account.users.get(t.requester_id))
+      .find((u) => u?.role === "end-user" && u.email)!;
+    const email = requester.email!;
+    await writeFile(join(dir, "account.yaml"), accountYaml());
+    await writeFile(
+      join(dir, "erasure.yaml"),
+      `${policy("erasure-tickets", `  query: "type:ticket requester:${email}"\n  mode: Enforce\n  redact:\n    masking: Full\n    closedTickets: Replace\n`)}---
+${policy("erasure-user", `  target: users\n  query: "type:user email:${email}"\n  action: Anonymize\n  mode: DryRun\n`)}`,
+    );
+
+    const printed = await run(["--dir", dir, "--once", "--status", "print", "--log-level", "debug"]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain("result: Succeeded");
+    expect(printed.stdout).toContain("result: Previewed");
+    const written = await run(["--dir", dir, "--once", "--log-level", "debug"]);
+    expect(written.code, written.stderr).toBe(0);
+
+    const files = await readdir(dir, { recursive: true, withFileTypes: true });
+    const ownFiles = files
+      .filter((f) => f.isFile() && f.name !== "erasure.yaml")
+      .map((f) => join(f.parentPath, f.name));
+    expect(ownFiles.some((f) => f.endsWith("erasure.status.yaml"))).toBe(true);
+    // The tickets were redacted: one audit record each.
+    const audit = await readFile(join(dir, ".hush", "audit.jsonl"), "utf8");
+    expect(audit.trim().split("\n").length).toBeGreaterThan(0);
+    expect(audit).toContain('"policy":"default/erasure-tickets"');
+    for (const [where, text] of [
+      ["stdout", printed.stdout + written.stdout],
+      ["stderr", printed.stderr + written.stderr],
+      ...(await Promise.all(ownFiles.map(async (f) => [f, await readFile(f, "utf8")] as const))),
+    ]) {
+      expect(text.toLowerCase().includes(email.toLowerCase()), `${where} holds the email`).toBe(false);
+    }
   });
 
   it("prints status as YAML with --status print, and writes no status file", async () => {

@@ -37,6 +37,15 @@ describe("nextSweepTime with cron", () => {
     expect(nextSweepTime(schedule, at("2026-10-25T02:00:00Z"))).toEqual(at("2026-10-26T02:00:00Z"));
   });
 
+  it("runs a time that occurs twice on the fall-back day once", () => {
+    // 02:30 local happens twice on 2026-10-25 in Copenhagen (00:30Z in summer time, 01:30Z after).
+    const schedule = { cron: "30 2 * * *", timeZone: "Europe/Copenhagen" };
+    const first = nextSweepTime(schedule, at("2026-10-24T12:00:00Z"))!;
+    expect(first).toEqual(at("2026-10-25T00:30:00Z"));
+    const afterFirst = new Date(first.getTime() + 60_000);
+    expect(nextSweepTime(schedule, afterFirst, first)).toEqual(at("2026-10-26T01:30:00Z"));
+  });
+
   it("runs a time that does not exist on the spring-forward day right after the gap", () => {
     // 02:30 local does not exist on 2026-03-29 in Copenhagen; the sweep runs at 03:00 local.
     expect(

@@ -20,6 +20,8 @@ export function fakeEngine() {
   const sweeps: FakeSweep[] = [];
   const results = new Map<string, SweepResultKind>();
   const held = new Set<string>();
+  const stubborn = new Set<string>();
+  const connections: { closed: boolean }[] = [];
   const releases = new Map<string, () => void>();
   const states = new Map<string, SweepStateStore>();
   let running = 0;
@@ -106,7 +108,7 @@ export function fakeEngine() {
         if (held.has(key)) {
           await new Promise<void>((resolve) => {
             releases.set(key, resolve);
-            signal.addEventListener("abort", () => resolve(), { once: true });
+            if (!stubborn.has(key)) signal.addEventListener("abort", () => resolve(), { once: true });
           });
           releases.delete(key);
         }
@@ -119,14 +121,19 @@ export function fakeEngine() {
         runningPolicies.set(key, runningPolicies.get(key)! - 1);
       }
     },
-    connectAccount: () =>
-      ({
+    connectAccount: () => {
+      const connection = { closed: false };
+      connections.push(connection);
+      return {
         client: {},
         budget: {
           snapshot: () => ({ limit: 700, limitSource: "configured", allowedPerMinute: 350 }),
         },
-        close: async () => {},
-      }) as unknown as AccountConnection,
+        close: async () => {
+          connection.closed = true;
+        },
+      } as unknown as AccountConnection;
+    },
     async checkCredentials() {
       checks += 1;
       if (credentials === "ok") return { ok: true };
@@ -163,9 +170,17 @@ export function fakeEngine() {
     hold(policy: string) {
       held.add(policy);
     },
+    /** Held sweeps of the policy go on after cancellation until released (a slow wind-down). */
+    windDownSlowly(policy: string) {
+      stubborn.add(policy);
+    },
     release(policy: string) {
       held.delete(policy);
       releases.get(policy)?.();
+    },
+    /** Lets every held sweep go (a test's cleanup, so that stopping never waits on a hold). */
+    releaseAll() {
+      for (const policy of [...held]) this.release(policy);
     },
     credentials(answer: "ok" | "InvalidCredentials" | "Unreachable") {
       credentials = answer;
@@ -183,5 +198,7 @@ export function fakeEngine() {
       return checks;
     },
     states,
+    /** Every connection made, and whether it was closed. */
+    connections,
   };
 }

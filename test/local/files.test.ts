@@ -179,4 +179,12 @@ describe("the directory lock", () => {
     expect((await readFile(path, "utf8")).trim()).toBe(String(process.pid));
     await release();
   });
+
+  it("takes over a lock left with its own process id by an earlier life (PID 1 in a restarted container)", async () => {
+    const path = join(await dir(), "lock");
+    await writeFile(path, `${process.pid}\n`);
+    const release = await lockDirectory(path, "the directory");
+    await expect(lockDirectory(path, "the directory")).rejects.toThrow(/already using the directory/);
+    await release();
+  });
 });

@@ -47,6 +47,7 @@ async function setup(files: Record<string, string>) {
     return loop;
   };
   cleanups.push(async () => {
+    engine.releaseAll();
     for (const loop of loops) await loop.stop();
     await remove();
   });
@@ -129,6 +130,32 @@ describe("hush run's loop", () => {
     expect(engine.sweeps).toHaveLength(1);
     await clock.advance(60_000);
     await until("the second sweep ran an hour after the first", () => engine.sweeps.length === 2);
+  });
+
+  it("tries a failed sweep again after a minute, then after longer waits, and checks the account again", async () => {
+    const { dir, engine, clock, start } = await setup({
+      "account.yaml": ACCOUNT,
+      "p.yaml": policyYaml("p", { extra: '  schedule:\n    cron: "0 3 * * *"\n' }),
+    });
+    engine.result("default/p", "Failed");
+    await start({ sweepNow: true });
+    const nextOf = async () => {
+      const s = await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p");
+      return s?.lastSweep && !s.currentSweep ? s.nextSweepTime : undefined;
+    };
+    expect(await until("the first sweep failed", nextOf)).toBe("2026-05-01T10:01:00Z");
+    // The failure may have been the credentials': they are checked again, not trusted for an hour.
+    await until("the account was checked again", () => engine.checks === 2);
+    await clock.advance(60_000);
+    await until("the second sweep ran", () => engine.sweeps.length === 2);
+    expect(
+      await until("it failed again", async () => (await nextOf()) !== "2026-05-01T10:01:00Z" && nextOf()),
+    ).toBe("2026-05-01T10:03:00Z");
+
+    engine.result("default/p", "Succeeded");
+    await clock.advance(2 * 60_000);
+    await until("the third sweep ran", () => engine.sweeps.length === 3);
+    expect(await until("it succeeded", async () => (await nextOf()) === "2026-05-02T03:00:00Z")).toBe(true);
   });
 
   it("runs at most one sweep per policy and two per account at once", async () => {
@@ -291,6 +318,64 @@ describe("hush run's loop", () => {
     expect(status.lastSweep.message).toContain("suspended");
   });
 
+  it("cancels a running sweep when its policy's file is deleted", async () => {
+    const { dir, engine, clock, start } = await setup({ "account.yaml": ACCOUNT, "p.yaml": policyYaml("p") });
+    engine.hold("default/p");
+    await start({ sweepNow: true });
+    await until("the sweep runs", () => engine.running === 1);
+    await rm(join(dir, "p.yaml"));
+    await poll(clock);
+    await until("the sweep was cancelled", () => engine.sweeps[0]!.signal.aborted);
+    await until("the sweep ended", () => engine.running === 0);
+    expect(engine.sweeps).toHaveLength(1);
+  });
+
+  it("starts a policy that comes back only once the sweep cancelled by its removal has ended", async () => {
+    const { dir, engine, clock, start, events } = await setup({
+      "account.yaml": ACCOUNT,
+      "p.yaml": policyYaml("p"),
+    });
+    engine.hold("default/p");
+    engine.windDownSlowly("default/p");
+    await start({ sweepNow: true });
+    await until("the sweep runs", () => engine.running === 1);
+    await rm(join(dir, "p.yaml"));
+    await poll(clock);
+    await until("the removal was read", () => events.filter((e) => e.type === "loaded").length === 2);
+    expect(engine.sweeps[0]!.signal.aborted).toBe(true);
+
+    // Back while the cancelled sweep still winds down: its new sweep waits for the old one.
+    await writeFiles(dir, { "p.yaml": policyYaml("p") });
+    await poll(clock);
+    await until("the policy is read again", () => events.filter((e) => e.type === "loaded").length === 3);
+    await clock.advance(60_000);
+    await settle(20);
+    expect(engine.sweeps).toHaveLength(1);
+    engine.release("default/p");
+    await until("the policy swept again", () => engine.sweeps.length === 2);
+    expect(engine.maxPerPolicy).toBe(1);
+  });
+
+  it("closes a removed account's connection once the sweep using it has ended", async () => {
+    const { dir, engine, clock, start } = await setup({ "account.yaml": ACCOUNT, "p.yaml": policyYaml("p") });
+    engine.hold("default/p");
+    engine.windDownSlowly("default/p");
+    await start({ sweepNow: true });
+    await until("the sweep runs", () => engine.running === 1);
+    await rm(join(dir, "account.yaml"));
+    await poll(clock);
+    await until("the sweep was cancelled", () => engine.sweeps[0]!.signal.aborted);
+    // The cancelled sweep finishes its step in flight on a connection that still works.
+    expect(engine.connections.map((c) => c.closed)).toEqual([false]);
+    engine.release("default/p");
+    await until("the connection is closed", () => engine.connections[0]!.closed);
+    const status = await until("the policy says its account is missing", async () => {
+      const s = await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p");
+      return readyOf(s) === "False/AccountNotFound" ? s : undefined;
+    });
+    expect(status.lastSweep.result).toBe("Cancelled");
+  });
+
   it("runs a sweep that waits for approval once the annotation approves its preview", async () => {
     const { dir, engine, clock, start } = await setup({ "account.yaml": ACCOUNT, "p.yaml": policyYaml("p") });
     engine.result("default/p", "AwaitingApproval");
@@ -315,6 +400,53 @@ describe("hush run's loop", () => {
       return s?.lastSweep?.result === "Succeeded" ? s : undefined;
     });
     expect(done.conditions.some((c: any) => c.type === "AwaitingApproval")).toBe(false);
+  });
+
+  it("runs an approved sweep at start when the approval was added while hush run was not running", async () => {
+    const { dir, engine, start } = await setup({
+      "account.yaml": ACCOUNT,
+      "p.yaml": policyYaml("p", { extra: '  schedule:\n    cron: "0 3 * * *"\n' }),
+    });
+    engine.result("default/p", "AwaitingApproval");
+    const first = await start({ sweepNow: true });
+    await first.firstRound;
+    await first.stop();
+
+    engine.result("default/p", "Succeeded");
+    await writeFiles(dir, {
+      "p.yaml": policyYaml("p", {
+        extra: '  schedule:\n    cron: "0 3 * * *"\n',
+        annotations: { "hush.dev/approve": "g1-n500-0123abcd" },
+      }),
+    });
+    // Hours before 03:00 and without --sweep-now: only the approval makes it sweep now.
+    const second = await start();
+    await until("the approved sweep ran", () => engine.sweeps.length === 2);
+    expect(engine.sweeps[1]).toMatchObject({ approval: "g1-n500-0123abcd", generation: 1 });
+    await second.stop();
+  });
+
+  it("does not resume at start a sweep of a spec that was changed while hush run was not running", async () => {
+    const { dir, engine, start } = await setup({
+      "account.yaml": ACCOUNT,
+      "p.yaml": policyYaml("p", { extra: '  schedule:\n    cron: "0 3 * * *"\n' }),
+    });
+    engine.hold("default/p");
+    const first = await start({ sweepNow: true });
+    await until("the sweep runs", () => engine.running === 1);
+    await first.stop();
+
+    await writeFiles(dir, {
+      "p.yaml": policyYaml("p", { extra: '  schedule:\n    cron: "0 3 * * *"\n  concurrency: 2\n' }),
+    });
+    const second = await start();
+    const status = await until("the new generation is scheduled", async () => {
+      const s = await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p");
+      return s?.observedGeneration === 2 && s.nextSweepTime ? s : undefined;
+    });
+    expect(status.nextSweepTime).toBe("2026-05-02T03:00:00Z");
+    expect(engine.sweeps).toHaveLength(1);
+    await second.stop();
   });
 
   it("cancels sweeps on shutdown, and the next start resumes them", async () => {

@@ -101,6 +101,17 @@ describe("planPolicy", () => {
     expect(planPolicy(input(policy()), ok)).toMatchObject({ kind: "scheduled", due: undefined });
   });
 
+  it("tries a failed sweep again at its retry time, unless the schedule comes first", () => {
+    const cron = policy({ schedule: { cron: "0 3 * * *" } });
+    const retryAt = new Date("2026-05-01T10:02:00Z");
+    expect(planPolicy(input(cron, { retryAt }), ok)).toMatchObject({ due: retryAt });
+    expect(planPolicy(input(policy(), { retryAt }), ok)).toMatchObject({ due: retryAt });
+    const soon = policy({ schedule: { cron: "1 10 * * *" } });
+    expect(planPolicy(input(soon, { retryAt }), ok)).toMatchObject({
+      due: new Date("2026-05-01T10:01:00Z"),
+    });
+  });
+
   it("counts an interval from the last sweep in the status after a restart", () => {
     const status = {
       conditions: [],
