@@ -6,10 +6,11 @@ SHELL := /bin/bash
 demo:
 	@source scripts/setup && scripts/build-if-stale && node dist/src/cli/main.js demo
 
-# promtool (from Debian's prometheus package, fetched once when missing) checks the metrics output.
+# promtool (from Debian's prometheus package, fetched once when missing) checks the metrics output;
+# it goes last on PATH, so that /usr/bin (where Debian puts it) cannot shadow Node 24.
 test:
 	@source scripts/setup && promtool_dir="$$(scripts/promtool)" && \
-		if [ -n "$$promtool_dir" ]; then PATH="$$promtool_dir:$$PATH"; fi && npm test
+		if [ -n "$$promtool_dir" ]; then PATH="$$PATH:$$promtool_dir"; fi && npm test
 
 build:
 	@source scripts/setup && npm run build && touch dist/.build-stamp
