@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DETECTOR_NAMES, type DetectorName } from "../redaction/types.js";
 import { conditionsSchema } from "./conditions.js";
 import { API_VERSION, localObjectReferenceSchema, objectMetaSchema } from "./meta.js";
 
@@ -11,16 +12,10 @@ export const REDACTION_POLICY_KIND = "RedactionPolicy";
 export const TARGETS = ["tickets", "users"] as const;
 export const ACTIONS = ["Redact", "Anonymize", "Delete", "PermanentlyDelete"] as const;
 export const TICKET_FIELDS = ["subject", "comments", "customFields", "tags", "attachments"] as const;
-export const DETECTORS = [
-  "email",
-  "phone",
-  "paymentCard",
-  "iban",
-  "ipAddress",
-  "nationalId",
-  "postalAddress",
-  "knownIdentifiers",
-] as const;
+/** The engine's detectors a policy may name; `custom` is not one: a policy adds `patterns` instead. */
+export const DETECTORS: readonly Exclude<DetectorName, "custom">[] = DETECTOR_NAMES.filter(
+  (name): name is Exclude<DetectorName, "custom"> => name !== "custom",
+);
 export const DEFAULT_DETECTORS = [
   "email",
   "phone",

@@ -1,123 +1,35 @@
 import type { ZendeskAccount } from "../api/index.js";
-import { SECRET_KEYS } from "../zendesk/index.js";
+import {
+  type Env,
+  secretsForAccount as forAccount,
+  credentialsFromEnv as fromEnv,
+  type SecretFiles,
+  type SecretLike,
+  type SecretsForAccount,
+} from "../local/account-secrets.js";
 
-// Where `hush sweep` finds an account's secrets. With a Secret manifest among the files (-f), the
-// account's credentials come from the Secret it names, as in a cluster. Without any, they come from
-// the environment, so that a token need never be written to a file:
-//   ZENDESK_EMAIL + ZENDESK_API_TOKEN   an API token, used as that agent or admin
-//   ZENDESK_OAUTH_TOKEN                 or an OAuth access token
-//   HUSH_PSEUDONYM_KEY                  the key of Pseudonym replacements (optional)
-// Errors name the Secret, key or variable that is missing and how to add it; never a value.
+// Where `hush sweep` finds an account's secrets: the Secret manifests given with -f, or else the
+// environment (src/local/account-secrets.ts says which variables). A CredentialsError is a usage
+// error (exit code 2).
 
-export const ENV = {
-  email: "ZENDESK_EMAIL",
-  token: "ZENDESK_API_TOKEN",
-  oauthToken: "ZENDESK_OAUTH_TOKEN",
-  pseudonymKey: "HUSH_PSEUDONYM_KEY",
-} as const;
+export { CredentialsError, ENV, type SecretLike, type SecretsForAccount } from "../local/account-secrets.js";
 
-/** A v1 Secret from the files, its values decoded (the shape src/api/load.ts reads). */
-export interface SecretLike {
-  name: string;
-  namespace: string;
-  data: Record<string, string>;
-}
-
-/** What an account needs besides its spec: the credentials (Secret data keys) and the pseudonym key. */
-export interface SecretsForAccount {
-  credentials: Record<string, string>;
-  pseudonymKey?: string;
-  /** Where they came from, for messages: `Secret privacy/zendesk` or `the environment`. */
-  source: string;
-}
-
-/** A missing or ambiguous credential: a usage error (exit code 2). */
-export class CredentialsError extends Error {
-  override name = "CredentialsError";
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-const read = (env: Env, name: string): string | undefined => {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
+const FILES: SecretFiles = {
+  where: "among the files",
+  addManifest: "add its manifest with -f",
+  leaveOut: "leave every Secret out",
+  noCredentialsHint: "add the account's Secret manifest with -f",
 };
 
 /** Credentials from the environment: an API token (email + token) or an OAuth token, not both. */
-export function credentialsFromEnv(env: Env): Record<string, string> {
-  const email = read(env, ENV.email);
-  const token = read(env, ENV.token);
-  const oauthToken = read(env, ENV.oauthToken);
-  if (oauthToken !== undefined && (email !== undefined || token !== undefined)) {
-    throw new CredentialsError(
-      `both ${ENV.oauthToken} and ${email !== undefined ? ENV.email : ENV.token} are set; keep one kind of credential: ${ENV.email} + ${ENV.token}, or ${ENV.oauthToken}`,
-    );
-  }
-  if (oauthToken !== undefined) return { [SECRET_KEYS.oauthToken]: oauthToken };
-  if (email !== undefined && token !== undefined)
-    return { [SECRET_KEYS.email]: email, [SECRET_KEYS.token]: token };
-  if (email !== undefined || token !== undefined) {
-    const missing = email === undefined ? ENV.email : ENV.token;
-    const what = email === undefined ? "the email of the agent or admin the token acts as" : "the API token";
-    throw new CredentialsError(
-      `${missing} is not set; an API token needs both ${ENV.email} and ${ENV.token}: set ${missing} to ${what}`,
-    );
-  }
-  throw new CredentialsError(
-    `no credentials: set ${ENV.email} and ${ENV.token} (an API token) or ${ENV.oauthToken}, or add the account's Secret manifest with -f`,
-  );
-}
+export const credentialsFromEnv = (env: Env): Record<string, string> => fromEnv(env, FILES.noCredentialsHint);
 
 /**
  * The secrets of `account`: from the Secrets among the files when there are any (the account's
  * credentials Secret must then be one of them), otherwise from the environment.
  */
-export function secretsForAccount(
+export const secretsForAccount = (
   account: ZendeskAccount,
   secretsInFiles: readonly SecretLike[],
   env: Env,
-): SecretsForAccount {
-  const namespace = account.metadata.namespace ?? "default";
-  const accountName = `${namespace}/${account.metadata.name}`;
-  if (secretsInFiles.length === 0) {
-    const credentials = credentialsFromEnv(env);
-    const pseudonymKey = read(env, ENV.pseudonymKey);
-    return {
-      credentials,
-      ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
-      source: "the environment",
-    };
-  }
-
-  const find = (name: string) => secretsInFiles.find((s) => s.namespace === namespace && s.name === name);
-  const credentialsName = account.spec.credentials.secretRef.name;
-  const credentialsSecret = find(credentialsName);
-  if (!credentialsSecret) {
-    throw new CredentialsError(
-      `ZendeskAccount ${accountName} takes its credentials from Secret ${namespace}/${credentialsName} (spec.credentials.secretRef.name), which is not among the files; add its manifest with -f, or leave every Secret out to use ${ENV.email} + ${ENV.token} or ${ENV.oauthToken}`,
-    );
-  }
-  const source = `Secret ${namespace}/${credentialsName}`;
-  const ref = account.spec.pseudonymKey?.secretRef;
-  if (!ref) {
-    const pseudonymKey = read(env, ENV.pseudonymKey);
-    return {
-      credentials: { ...credentialsSecret.data },
-      ...(pseudonymKey === undefined ? {} : { pseudonymKey }),
-      source,
-    };
-  }
-  const keySecret = find(ref.name);
-  if (!keySecret) {
-    throw new CredentialsError(
-      `ZendeskAccount ${accountName} takes its pseudonym key from Secret ${namespace}/${ref.name} (spec.pseudonymKey.secretRef.name), which is not among the files; add its manifest with -f`,
-    );
-  }
-  const pseudonymKey = keySecret.data[ref.key]?.trim();
-  if (!pseudonymKey) {
-    throw new CredentialsError(
-      `Secret ${namespace}/${ref.name} has no "${ref.key}" key (or it is empty), which ZendeskAccount ${accountName} names in spec.pseudonymKey.secretRef.key; add it to the Secret`,
-    );
-  }
-  return { credentials: { ...credentialsSecret.data }, pseudonymKey, source };
-}
+): SecretsForAccount => forAccount(account, secretsInFiles, env, FILES);
