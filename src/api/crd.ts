@@ -278,8 +278,13 @@ export function toStructural(node: JsonNode, path: string): JSONSchemaProps {
       case "pattern":
         (out as JsonNode)[key] = value;
         break;
-      case "enum":
       case "default":
+        // kube-apiserver 1.20 rejects a CRD that defaults a string to "" (it reads the default as
+        // null: "Invalid value: null"), seen when applying these CRDs to a real 1.20 server. Such a
+        // field is left without a default in the CRD; the loader still defaults it.
+        if (value !== "") (out as JsonNode)[key] = structuredClone(value);
+        break;
+      case "enum":
       case "required":
         (out as JsonNode)[key] = structuredClone(value);
         break;
