@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { canonicalJson } from "../sweep/canonical-json.js";
 
 // Files have no API server to count metadata.generation. hush run counts it instead: a resource's
 // generation goes up by one each time its spec changes, as Kubernetes does, so that status
@@ -19,19 +20,7 @@ interface Entry {
 }
 
 export function specHash(spec: unknown): string {
-  return createHash("sha256").update(stableJson(spec)).digest("hex").slice(0, 16);
-}
-
-/** JSON with object keys sorted, so that the same spec always hashes the same. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
 }
 
 export class GenerationCounter {

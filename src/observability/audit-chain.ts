@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../sweep/canonical-json.js";
 import type { AuditRecord } from "../sweep/evidence.js";
+
+export { canonicalJson };
 
 // The hash chain of audit records (docs/audit.md). Each line is the record plus `seq` (1, 2, ...),
 // `prevHash` (the previous line's hash; 64 zeros for the first) and `hash` = sha256 hex of
@@ -31,22 +34,6 @@ export interface AuditChainCheck {
   reason?: string;
   /** The last verified record's seq and hash. */
   head: ChainHead;
-}
-
-/** JSON with object keys sorted at every level and undefined members left out. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new TypeError(`${typeof value} has no JSON form`);
-    return text;
-  }
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const members = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
-  return `{${members.join(",")}}`;
 }
 
 /** The hash of a line: covers the previous hash and everything in the line but the two hashes. */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { RedactionPolicySpec } from "../api/redaction-policy.js";
 import type { TicketRedactionSpec, UserAnonymizationSpec } from "../redaction/spec.js";
 import { MAX_BULK_ITEMS } from "../zendesk/jobs.js";
+import { canonicalJson } from "./canonical-json.js";
 import {
   type AccountSettings,
   PolicySpecProblem,
@@ -76,16 +77,4 @@ function planKey(spec: RedactionPolicySpec, query: EffectiveQuery): string {
       : {}),
   };
   return createHash("sha256").update(canonicalJson(what)).digest("hex");
-}
-
-/** JSON with object keys sorted, so equal values always hash alike. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
