@@ -112,6 +112,22 @@ describe("module boundaries", () => {
     expect(offenders.map(describeImport)).toEqual([]);
   });
 
+  it("keeps @kubernetes/client-node inside src/controller/k8s*.ts, behind the ClusterApi port", () => {
+    const areas = readdirSync(join(root, "src"));
+    const offenders = areas
+      .flatMap(importsOf)
+      .filter((imp) => imp.specifier.startsWith("@kubernetes/client-node"))
+      .filter((imp) => !/^src\/controller\/k8s[^/]*\.ts$/.test(imp.file));
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
+  it("keeps the operator's logic on the port: reconcilers never reach the Kubernetes client", () => {
+    const offenders = importsOf("controller").filter(
+      (imp) => !/^src\/controller\/(k8s[^/]*|operator)\.ts$/.test(imp.file) && /\/k8s-/.test(imp.specifier),
+    );
+    expect(offenders.map(describeImport)).toEqual([]);
+  });
+
   it("finds the imports it checks", () => {
     // Guards the checks above against a regex that silently matches nothing.
     const simulatorImports = importsOf("simulator");
