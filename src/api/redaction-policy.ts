@@ -364,6 +364,13 @@ export const redactionPolicyStatusSchema = z
       .optional()
       .describe("Over the policy's lifetime."),
     preview: previewSchema.optional(),
+    lastHandledRequestedAt: z
+      .string()
+      .max(256)
+      .optional()
+      .describe(
+        "The value of the annotation hush.dev/requested-at that Hush last started a sweep for; a different value asks for a sweep now.",
+      ),
   })
   .describe("What Hush observed and did for the policy.");
 

@@ -7,6 +7,7 @@ import type {
   SweepSummary,
 } from "../api/redaction-policy.js";
 import type { ZendeskAccountStatus } from "../api/zendesk-account.js";
+import type { RateBudget } from "../zendesk/budget.js";
 import { CONDITION, type ConditionUpdate, isoSeconds, removeCondition, setCondition } from "./conditions.js";
 
 // The status of policies and accounts as pure functions of what happened. `hush run` and the
@@ -41,14 +42,26 @@ export const REASON = {
   AccountNotFound: "AccountNotFound",
   AccountNotReady: "AccountNotReady",
   InvalidCredentials: "InvalidCredentials",
-  CredentialsValid: "CredentialsValid",
+  Authenticated: "Authenticated",
+  Forbidden: "Forbidden",
+  SecretNotFound: "SecretNotFound",
+  SecretKeyMissing: "SecretKeyMissing",
+  Unreachable: "Unreachable",
+  RateLimited: "RateLimited",
   ApprovalRequired: "ApprovalRequired",
 } as const;
 
 /** Why a policy cannot sweep until someone changes something. */
 export type StalledReason = "InvalidSpec" | "AccountNotFound" | "AccountNotReady" | "InvalidCredentials";
 
-const READY_RESULTS: ReadonlySet<SweepResultKind> = new Set(["Succeeded", "Previewed"]);
+/**
+ * Results after which the policy is Ready. LimitReached is one of them: the sweep did what the
+ * policy allows it to do in one sweep (spec.limits.maxItemsPerSweep) and the next sweep goes on
+ * with the rest, so a policy working through a large backlog is healthy, not degraded: Argo CD and
+ * Flux read Ready, and a backlog is not a fault a person must look at. The reason and message
+ * still say that more remain.
+ */
+const READY_RESULTS: ReadonlySet<SweepResultKind> = new Set(["Succeeded", "Previewed", "LimitReached"]);
 
 /** Conditions with Ready set, and Reconciling/Stalled set when True or removed when not. */
 function conditionsOf(
@@ -93,7 +106,7 @@ function sweepMessage(summary: SweepSummary): string {
     case "Failed":
       return `The last sweep failed: ${detail}`;
     case "LimitReached":
-      return `The last sweep stopped at spec.limits.maxItemsPerSweep: ${detail}`;
+      return `The last sweep stopped at spec.limits.maxItemsPerSweep; the next sweep goes on with the rest: ${detail}`;
     case "AwaitingApproval":
       return `The last sweep waits for approval and changed nothing: ${detail}`;
     case "Cancelled":
@@ -111,8 +124,9 @@ export function approvalMessage(preview: Preview | undefined, approvalAbove: num
 
 /**
  * The policy's status once a sweep ended: lastSweep, totals, preview, nextSweepTime and the
- * conditions. Ready is True only after a sweep that Succeeded or Previewed; AwaitingApproval is
- * True, naming the preview id to approve, while a sweep waits for approval.
+ * conditions. Ready is True only after a sweep that Succeeded, Previewed or stopped at its
+ * per-sweep limit (LimitReached); AwaitingApproval is True, naming the preview id to approve,
+ * while a sweep waits for approval. lastHandledRequestedAt is kept.
  */
 export function policyStatusAfterSweep(
   prev: RedactionPolicyStatus | undefined,
@@ -165,6 +179,7 @@ export function policyStatusAfterSweep(
       failed: totals.failed + summary.counts.failed,
     },
     preview,
+    lastHandledRequestedAt: prev?.lastHandledRequestedAt,
   });
 }
 
@@ -325,6 +340,7 @@ export type AccountCheck =
         | "Unreachable"
         | "RateLimited"
         | "SecretNotFound"
+        | "SecretKeyMissing"
         | "InvalidSpec";
       message: string;
     };
@@ -334,6 +350,7 @@ export const PERMANENT_ACCOUNT_FAILURES: ReadonlySet<string> = new Set([
   "InvalidCredentials",
   "Forbidden",
   "SecretNotFound",
+  "SecretKeyMissing",
   "InvalidSpec",
 ]);
 
@@ -351,7 +368,7 @@ export function accountStatusAfterCheck(
         now,
         {
           status: "True",
-          reason: REASON.CredentialsValid,
+          reason: REASON.Authenticated,
           message: "Hush authenticated with the account's credentials.",
         },
         {},
@@ -372,6 +389,17 @@ export function accountStatusAfterCheck(
     rateLimit: check.ok ? (check.rateLimit ?? prev?.rateLimit) : prev?.rateLimit,
     lastCheckedTime: isoSeconds(now),
   });
+}
+
+/** The rate limit an account's budget works within, for the account's status. */
+export function rateLimitStatusOf(budget: Pick<RateBudget, "snapshot">): ZendeskAccountStatus["rateLimit"] {
+  const snapshot = budget.snapshot();
+  const source = { configured: "Configured", learnt: "Learnt", assumed: "Assumed" } as const;
+  return {
+    requestsPerMinute: Math.round(snapshot.limit),
+    source: source[snapshot.limitSource],
+    allowedPerMinute: Math.round(snapshot.allowedPerMinute),
+  };
 }
 
 /** Drops undefined fields, so that YAML and JSON renderings carry no empty keys. */

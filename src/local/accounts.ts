@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import type { SecretResource } from "../api/secret.js";
 import type { ZendeskAccount, ZendeskAccountStatus } from "../api/zendesk-account.js";
-import type { AccountCheck } from "../controller/status.js";
+import { Semaphore } from "../controller/semaphore.js";
+import { type AccountCheck, rateLimitStatusOf } from "../controller/status.js";
 import type { AccountConnection, checkCredentials, connectAccount } from "../sweep/connect.js";
 import type { Clock } from "../zendesk/clock.js";
 import type { RequestLogger } from "../zendesk/request-log.js";
 import { secretsOf } from "./secrets.js";
-import { Semaphore } from "./semaphore.js";
 
 // One connection per account, shared by all of its policies so that they share its rate budget,
 // and the answer to "can Hush use this account now?" (the credentials check). A changed account
@@ -128,7 +128,9 @@ export class AccountRuntime {
     if (!this.checking) {
       this.checking = (async () => {
         const result = await this.deps.check(connection, signal);
-        const check: AccountCheck = result.ok ? { ok: true, rateLimit: rateLimitOf(connection) } : result;
+        const check: AccountCheck = result.ok
+          ? { ok: true, rateLimit: rateLimitStatusOf(connection.budget) }
+          : result;
         // A check of a connection replaced meanwhile says nothing about the new one.
         if (this.connection === connection) {
           this.lastCheck = { result: check, at: this.deps.clock.now() };
@@ -199,17 +201,4 @@ export class AccountRuntime {
 function ttlOf(check: AccountCheck): number {
   if (check.ok) return CHECK_TTL_MS.ok;
   return TRANSIENT.has(check.reason) ? CHECK_TTL_MS.transient : CHECK_TTL_MS.permanent;
-}
-
-export const isTransient = (check: AccountCheck): boolean => !check.ok && TRANSIENT.has(check.reason);
-
-/** The rate limit the connection's budget works within, for the account's status. */
-function rateLimitOf(connection: AccountConnection): ZendeskAccountStatus["rateLimit"] {
-  const snapshot = connection.budget.snapshot();
-  const source = { configured: "Configured", learnt: "Learnt", assumed: "Assumed" } as const;
-  return {
-    requestsPerMinute: Math.round(snapshot.limit),
-    source: source[snapshot.limitSource],
-    allowedPerMinute: Math.round(snapshot.allowedPerMinute),
-  };
 }

@@ -1,3 +1,5 @@
+import { retryDelayMs } from "../controller/policy-plan.js";
+import { sweepPolicy } from "../controller/policy-sweep.js";
 import { nextSweepTime } from "../controller/schedule.js";
 import { policyStatusAfterSweep, policyStatusSweeping } from "../controller/status.js";
 import type { HushMetrics } from "../observability/metrics.js";
@@ -9,8 +11,7 @@ import type { AccountRuntime } from "./accounts.js";
 import type { LoopEvent, PolicyOutcome } from "./events.js";
 import { type AccountState, needsAccount, type PlanInput, planPolicy } from "./policy-plan.js";
 import type { PolicyRuntime } from "./policy-runtime.js";
-import { sweepPolicy } from "./policy-sweep.js";
-import { retryDelayMs, waitUntil } from "./timers.js";
+import { waitUntil } from "./timers.js";
 
 // One policy's loop in hush run, as a reconciler: look at the policy and its account
 // (policy-plan.ts decides), record the decision (status, metrics, events), wait until the next

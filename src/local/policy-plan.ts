@@ -1,20 +1,18 @@
 import { formatProblem, type ResourceProblem } from "../api/load.js";
 import type { RedactionPolicy, RedactionPolicyStatus } from "../api/redaction-policy.js";
-import { nextSweepTime, scheduleProblem } from "../controller/schedule.js";
 import {
-  type AccountCheck,
-  policyStatusScheduled,
-  policyStatusStalled,
-  policyStatusSuspended,
-  policyStatusWaitingForAccount,
-  type StalledReason,
-} from "../controller/status.js";
-import { isTransient } from "./accounts.js";
+  type AccountState as DecisionAccountState,
+  decidePolicy,
+  type PlanDecision,
+} from "../controller/policy-plan.js";
+import { scheduleProblem } from "../controller/schedule.js";
+import type { AccountCheck } from "../controller/status.js";
 
-// What a policy's loop does next, decided from what is known now, as a reconciler decides: is the
-// spec valid, is the policy suspended, is its account there and usable, and when is the next
-// sweep due? Pure: the loop gathers the inputs (checking the account only when the answer
-// depends on it) and carries out the decision (status, metrics, events, waiting).
+// What a policy's loop does next in hush run. The decision itself is the operator's
+// (controller/policy-plan.ts decidePolicy); this file words what hush run knows of a policy and
+// its account for files: problems found in a file, an account missing from the directory.
+
+export type { PlanDecision } from "../controller/policy-plan.js";
 
 /** What the loop knows of the policy's account. */
 export type AccountState =
@@ -38,12 +36,6 @@ export interface PlanInput {
   retryAt?: Date | undefined;
 }
 
-export type PlanDecision =
-  | { kind: "stalled"; status: RedactionPolicyStatus; reason: StalledReason; message: string; retry?: Date }
-  | { kind: "suspended"; status: RedactionPolicyStatus }
-  | { kind: "waitingForAccount"; status: RedactionPolicyStatus; message: string; retry?: Date }
-  | { kind: "scheduled"; status: RedactionPolicyStatus; due: Date | undefined };
-
 /** Why the policy's spec cannot be swept, or undefined. Needs no account. */
 export function specIssue(
   policy: RedactionPolicy,
@@ -65,61 +57,39 @@ export function needsAccount(input: PlanInput): boolean {
 }
 
 export function planPolicy(input: PlanInput, account: AccountState | undefined): PlanDecision {
-  const { policy, generation, status, now } = input;
-  const stalled = (reason: StalledReason, message: string, retry?: Date): PlanDecision => ({
-    kind: "stalled",
-    status: policyStatusStalled(status, reason, message, generation, now),
-    reason,
-    message,
-    ...(retry ? { retry } : {}),
-  });
+  return decidePolicy(
+    {
+      policy: input.policy,
+      generation: input.generation,
+      status: input.status,
+      now: input.now,
+      invalid: specIssue(input.policy, input.problems, input.file),
+      sweepNow: input.sweepNow,
+      lastStart: input.lastStart,
+      retryAt: input.retryAt,
+    },
+    account && decisionAccount(account),
+  );
+}
 
-  const invalid = specIssue(policy, input.problems, input.file);
-  if (invalid) return stalled("InvalidSpec", invalid);
-  if (policy.spec.suspend)
-    return { kind: "suspended", status: policyStatusSuspended(status, generation, now) };
-  if (!account)
-    throw new Error("planPolicy needs the account's state for a valid policy that is not suspended");
-  if (account.kind === "missing") {
-    return stalled(
-      "AccountNotFound",
-      `ZendeskAccount ${account.key} (spec.accountRef.name) is not in ${account.dir}; add its manifest or correct spec.accountRef.name.`,
-    );
-  }
-  if (account.kind === "invalid") {
-    return stalled(
-      "AccountNotReady",
-      `ZendeskAccount ${account.key} is invalid: ${account.problems.map(formatProblem).join("; ")}.`,
-    );
-  }
-  const { check } = account;
-  if (!check.ok) {
-    const retry = account.retryAt === undefined ? undefined : new Date(account.retryAt);
-    const message = `ZendeskAccount ${account.key} is not usable: ${check.message}`;
-    if (isTransient(check)) {
+/** The account as hush run knows it, worded for files. */
+function decisionAccount(account: AccountState): DecisionAccountState {
+  switch (account.kind) {
+    case "missing":
       return {
-        kind: "waitingForAccount",
-        status: policyStatusWaitingForAccount(status, message, generation, now, retry),
-        message,
-        ...(retry ? { retry } : {}),
+        kind: "stalled",
+        reason: "AccountNotFound",
+        message: `ZendeskAccount ${account.key} (spec.accountRef.name) is not in ${account.dir}; add its manifest or correct spec.accountRef.name.`,
       };
-    }
-    const reason =
-      check.reason === "InvalidCredentials" || check.reason === "Forbidden"
-        ? "InvalidCredentials"
-        : "AccountNotReady";
-    return stalled(reason, message, retry);
+    case "invalid":
+      return {
+        kind: "stalled",
+        reason: "AccountNotReady",
+        message: `ZendeskAccount ${account.key} is invalid: ${account.problems.map(formatProblem).join("; ")}.`,
+      };
+    case "checked":
+      return account;
   }
-
-  const lastStartText = status?.lastSweep?.startTime;
-  const lastStart = input.lastStart ?? (lastStartText ? new Date(lastStartText) : undefined);
-  const scheduled = input.sweepNow ? now : nextSweepTime(policy.spec.schedule, now, lastStart);
-  const retry = input.retryAt;
-  const due =
-    retry && (!scheduled || retry < scheduled)
-      ? new Date(Math.max(retry.getTime(), now.getTime()))
-      : scheduled;
-  return { kind: "scheduled", status: policyStatusScheduled(status, generation, now, due), due };
 }
 
 /** A policy as the loop last saw it, and as the directory has it now. */

@@ -6,8 +6,7 @@ import type { LoopEvent, PolicyOutcome, ResourceRef } from "./events.js";
 // generation hush run counts for it, its status, and the handles of its loop (the signal that
 // wakes it, the running sweep's controller).
 
-export const APPROVE_ANNOTATION = "hush.dev/approve";
-export const REQUESTED_AT_ANNOTATION = "hush.dev/requested-at";
+export { APPROVE_ANNOTATION, REQUESTED_AT_ANNOTATION } from "../controller/policy-plan.js";
 
 export interface PolicyRuntime {
   key: string;

@@ -1,4 +1,5 @@
 import type { RedactionPolicyStatus } from "../api/redaction-policy.js";
+import { resumesAtStart } from "../controller/policy-plan.js";
 import type { UnfinishedSweep } from "../sweep/sweep-state.js";
 import type { DirectorySnapshot } from "./directory.js";
 import type { LoopEvent, ResourceRef } from "./events.js";
@@ -122,18 +123,9 @@ export function syncPolicies(
 }
 
 /**
- * Whether a policy found at start sweeps at once, whatever its schedule: its last sweep of this
- * generation was cut short (a crash or a shutdown) and resumes, or it waits for approval and its
- * annotation approves the preview its status names (the annotation was added while hush run was
- * not running). A sweep cut short by spec.limits.maxItemsPerSweep waits for its schedule.
+ * Whether a policy found at start sweeps at once, whatever its schedule (resumesAtStart: an
+ * unfinished sweep of this generation, or an approval of the preview that waits).
  */
 export function sweepsAtStart(rt: PolicyRuntime, unfinished: UnfinishedSweep | undefined): boolean {
-  const status = rt.status;
-  const sameGeneration = status?.observedGeneration === rt.generation;
-  const last = status?.lastSweep?.result;
-  const approved = rt.approval !== undefined && rt.approval === status?.preview?.id;
-  if (sameGeneration && last === "AwaitingApproval" && approved) return true;
-  if (sameGeneration && status?.currentSweep) return true;
-  if (last === "LimitReached") return false;
-  return unfinished !== undefined && unfinished.checkpoint.policy.generation === rt.generation;
+  return resumesAtStart(rt.status, rt.generation, rt.approval, unfinished);
 }

@@ -136,11 +136,26 @@ describe("a policy's status after a sweep", () => {
   it.each([
     ["PartiallyFailed", "False/PartiallyFailed"],
     ["Failed", "False/Failed"],
-    ["LimitReached", "False/LimitReached"],
     ["Cancelled", "False/Cancelled"],
   ] as const)("is not Ready, nor Stalled, after a sweep that %s", (result, ready) => {
     const status = policyStatusAfterSweep(undefined, { summary: summary(result) }, 1, t1);
     expect(statusOf(status.conditions)).toEqual({ Ready: ready });
+  });
+
+  it("is Ready after a sweep that stopped at its per-sweep limit, saying that the next sweep goes on", () => {
+    // A backlog worked through sweep by sweep is the policy working as configured, not a fault.
+    const status = policyStatusAfterSweep(undefined, { summary: summary("LimitReached") }, 1, t1);
+    expect(statusOf(status.conditions)).toEqual({ Ready: "True/LimitReached" });
+    expect(findCondition(status.conditions, "Ready")!.message).toContain(
+      "the next sweep goes on with the rest",
+    );
+  });
+
+  it("keeps the last handled hush.dev/requested-at when a sweep ends", () => {
+    const sweeping = { ...policyStatusSweeping(undefined, progress(4), 1, t0), lastHandledRequestedAt: "r1" };
+    const after = policyStatusAfterSweep(sweeping, { summary: summary("Succeeded") }, 1, t1);
+    expect(after.lastHandledRequestedAt).toBe("r1");
+    expect(redactionPolicyStatusSchema.parse(after)).toEqual(after);
   });
 });
 
@@ -241,7 +256,7 @@ describe("an account's status", () => {
       t0,
     );
     expect(zendeskAccountStatusSchema.parse(status)).toEqual(status);
-    expect(statusOf(status.conditions)).toEqual({ Ready: "True/CredentialsValid" });
+    expect(statusOf(status.conditions)).toEqual({ Ready: "True/Authenticated" });
     expect(status).toMatchObject({
       lastCheckedTime: "2026-05-01T10:00:00Z",
       rateLimit: { allowedPerMinute: 350 },

@@ -85,7 +85,7 @@ describe("hush run's loop", () => {
     expect(policy.nextSweepTime).toBe("2026-05-02T03:00:00Z");
     expect(policy.observedGeneration).toBe(1);
     const account = await statusIn(dir, "account.status.yaml", "ZendeskAccount", "acme");
-    expect(readyOf(account)).toBe("True/CredentialsValid");
+    expect(readyOf(account)).toBe("True/Authenticated");
     expect(account.rateLimit).toEqual({
       requestsPerMinute: 700,
       source: "Configured",

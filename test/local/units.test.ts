@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SecretResource } from "../../src/api/secret.js";
 import type { ZendeskAccount } from "../../src/api/zendesk-account.js";
+import { Semaphore } from "../../src/controller/semaphore.js";
 import { secretsOf } from "../../src/local/secrets.js";
-import { Semaphore } from "../../src/local/semaphore.js";
 import { settle } from "./helpers.js";
 
 describe("Semaphore", () => {

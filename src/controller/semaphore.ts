@@ -1,6 +1,6 @@
-// A counting semaphore: at most `limit` holders at a time, the others wait in order. hush run
-// bounds the sweeps running at once on one account with it, so that several policies share the
-// account's rate budget without each getting a trickle.
+// A counting semaphore: at most `limit` holders at a time, the others wait in order. hush run and
+// the operator bound the sweeps running at once on one account with it, so that several policies
+// share the account's rate budget without each getting a trickle.
 
 export class Semaphore {
   private holders = 0;

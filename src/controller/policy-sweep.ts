@@ -5,17 +5,17 @@ import type { AuditSink, SweepObserver } from "../sweep/evidence.js";
 import type { runSweep, SweepReport } from "../sweep/run-sweep.js";
 import type { SweepStateStore } from "../sweep/sweep-state.js";
 import type { Clock } from "../zendesk/clock.js";
-import type { ResourceRef } from "./events.js";
+import type { ObjectKey } from "./cluster.js";
 
-// One sweep of a policy as hush run runs it: the sweep engine with the generation hush run
-// counts, and always a report, even when the engine throws (a bug, or a failure it does not
+// One sweep of a policy as hush run and the operator run it: the sweep engine with the generation
+// the caller counts, and always a report, even when the engine throws (a bug, or a failure it does not
 // know) or is cancelled before it reports, so that status and exit codes say what happened. A
 // cancellation's report says why it was cancelled (shutdown, a changed or suspended policy).
 
 export interface PolicySweep {
   runSweep: typeof runSweep;
   account: ZendeskAccount;
-  accountRef: ResourceRef;
+  accountRef: ObjectKey;
   policy: RedactionPolicy;
   generation: number;
   connection: AccountConnection;
@@ -89,7 +89,7 @@ function reasonOf(signal: AbortSignal): string {
 function emptyReport(
   result: SweepResultKind,
   policy: RedactionPolicy,
-  account: ResourceRef,
+  account: ObjectKey,
   start: Date,
   end: Date,
   message: string,
