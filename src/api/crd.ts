@@ -144,6 +144,13 @@ export const HUSH_KINDS: readonly HushKind[] = [
         description: "Why (not) ready.",
       },
       {
+        // A date column: kubectl shows how long ago the last sweep ended ("5m").
+        name: "Last Sweep",
+        type: "date",
+        jsonPath: ".status.lastSweep.completionTime",
+        description: "When the last sweep ended.",
+      },
+      {
         name: "Last Result",
         type: "string",
         jsonPath: ".status.lastSweep.result",
@@ -153,12 +160,13 @@ export const HUSH_KINDS: readonly HushKind[] = [
         name: "Acted",
         type: "integer",
         jsonPath: ".status.lastSweep.counts.acted",
-        priority: 1,
         description: "Items the last sweep changed.",
       },
       {
+        // A timestamp, not a date column: kubectl prints a date as its age, and a time in the
+        // future as "<invalid>".
         name: "Next Sweep",
-        type: "date",
+        type: "string",
         jsonPath: ".status.nextSweepTime",
         description: "When the next sweep is due.",
       },

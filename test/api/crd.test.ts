@@ -111,7 +111,17 @@ describe("the CRDs", () => {
       byKind("RedactionPolicy")
         .spec.versions[0]!.additionalPrinterColumns.filter((c) => !c.priority)
         .map((c) => c.name),
-    ).toEqual(["Account", "Action", "Mode", "Ready", "Last Result", "Next Sweep", "Age"]);
+    ).toEqual([
+      "Account",
+      "Action",
+      "Mode",
+      "Ready",
+      "Last Sweep",
+      "Last Result",
+      "Acted",
+      "Next Sweep",
+      "Age",
+    ]);
     for (const crd of crds) {
       const schema = crd.spec.versions[0]!.schema.openAPIV3Schema;
       for (const column of crd.spec.versions[0]!.additionalPrinterColumns) {
