@@ -16,7 +16,10 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 USER node
-EXPOSE 8080
-# node as PID 1 (not npm), so SIGTERM reaches the process.
+# 9464: the operator's /metrics, /healthz and /readyz; 8080: the simulator, when run instead.
+EXPOSE 9464 8080
+# node as PID 1 (not npm), so that SIGTERM reaches the operator, which then lets running sweeps
+# checkpoint and releases its Lease (docs/operator.md). The default command is the operator;
+# `docker run IMAGE simulator --host 0.0.0.0 --port 8080` serves the Zendesk simulator instead.
 ENTRYPOINT ["node", "--enable-source-maps", "dist/src/cli/main.js"]
-CMD ["simulator", "--host", "0.0.0.0", "--port", "8080"]
+CMD ["operator"]

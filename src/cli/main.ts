@@ -15,6 +15,7 @@ Commands:
   validate    Check ZendeskAccount, RedactionPolicy and Secret files: every problem with its field
   sweep       Run one sweep of a policy against its Zendesk account (-f FILE...; --dry-run previews)
   run         Run every policy in a directory on its schedule, without a cluster (--dir DIR)
+  operator    Run the Kubernetes operator: reconcile ZendeskAccounts and RedactionPolicies in a cluster
 
 Run "hush <command> --help" for a command's options.`;
 
@@ -25,6 +26,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   validate: runValidate,
   sweep: runSweepCommand,
   run: runRun,
+  // Loaded on demand: only the operator needs the Kubernetes client.
+  operator: async (args) => (await import("./operator.js")).runOperatorCli(args),
 };
 
 async function main(argv: string[]): Promise<number> {

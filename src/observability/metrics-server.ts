@@ -2,14 +2,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
-// The HTTP endpoint Prometheus scrapes: GET /metrics (the exposition format) and GET /healthz
-// (the process is up and serving). Nothing else is served, and nothing here takes input.
+// The HTTP endpoint Prometheus and the kubelet use: GET /metrics (the exposition format),
+// GET /healthz (liveness: the process is up and its event loop answers, which is what serving the
+// request proves) and GET /readyz (readiness, from the caller's callback; 503 with the reason while
+// not ready). Nothing else is served, and nothing here takes input.
+
+/** Whether the process is ready, and if not, why (a sentence for whoever reads the probe's output). */
+export type Readiness = { ready: true } | { ready: false; reason: string };
 
 export interface MetricsServerOptions {
   /** 0 picks a free port (see the returned url). */
   port: number;
   /** Default 127.0.0.1; use 0.0.0.0 (or ::) in a container, where Prometheus scrapes from outside. */
   host?: string;
+  /** Asked on every GET /readyz; default: always ready. */
+  readiness?: () => Readiness;
 }
 
 export interface MetricsServer {
@@ -27,7 +34,7 @@ export async function startMetricsServer(
     throw new RangeError(`the metrics port must be a whole number from 0 to 65535; got ${options.port}`);
   }
   const server = createServer((req, res) => {
-    serve(registry, req, res).catch((error: unknown) => {
+    serve(registry, options.readiness ?? alwaysReady, req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end(`collecting metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
@@ -62,16 +69,39 @@ export async function startMetricsServer(
   };
 }
 
-async function serve(registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const alwaysReady = (): Readiness => ({ ready: true });
+const TEXT = "text/plain; charset=utf-8";
+
+interface Reply {
+  status?: number;
+  type: string;
+  body: string;
+}
+
+async function serve(
+  registry: Registry,
+  readiness: () => Readiness,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = (req.url ?? "/").split("?")[0];
-  const routes = new Map<string, () => Promise<{ type: string; body: string }>>([
+  const routes = new Map<string, () => Promise<Reply>>([
     ["/metrics", async () => ({ type: registry.contentType, body: await registry.metrics() })],
-    ["/healthz", async () => ({ type: "text/plain; charset=utf-8", body: "ok\n" })],
+    ["/healthz", async () => ({ type: TEXT, body: "ok\n" })],
+    [
+      "/readyz",
+      async () => {
+        const state = readiness();
+        return state.ready
+          ? { type: TEXT, body: "ok\n" }
+          : { status: 503, type: TEXT, body: `not ready: ${state.reason}\n` };
+      },
+    ],
   ]);
   const route = routes.get(path ?? "");
   if (!route) {
-    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-    res.end("not found: Hush serves /metrics and /healthz\n");
+    res.writeHead(404, { "content-type": TEXT });
+    res.end("not found: Hush serves /metrics and /healthz (liveness) and /readyz (readiness)\n");
     return;
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -79,7 +109,7 @@ async function serve(registry: Registry, req: IncomingMessage, res: ServerRespon
     res.end(`${req.method} is not allowed here; use GET\n`);
     return;
   }
-  const { type, body } = await route();
-  res.writeHead(200, { "content-type": type, "content-length": Buffer.byteLength(body) });
+  const { status = 200, type, body } = await route();
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
   res.end(req.method === "HEAD" ? undefined : body);
 }

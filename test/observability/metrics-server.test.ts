@@ -1,8 +1,10 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMetrics, type MetricsServer, startMetricsServer } from "../../src/observability/index.js";
+import type { Readiness } from "../../src/observability/metrics-server.js";
 
-// The endpoint Prometheus scrapes: /metrics in the exposition format, /healthz, nothing else.
+// The endpoint Prometheus scrapes and the kubelet probes: /metrics in the exposition format,
+// /healthz, /readyz, nothing else.
 
 const servers: MetricsServer[] = [];
 afterEach(async () => {
@@ -39,6 +41,23 @@ describe("the metrics server", () => {
     const post = await fetch(`${url}/metrics`, { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  it("answers /readyz from the readiness callback: 200 when ready, 503 with the reason when not", async () => {
+    let ready: Readiness = { ready: false, reason: "the caches have not synced yet" };
+    const server = await startMetricsServer(createMetrics().registry, { port: 0, readiness: () => ready });
+    servers.push(server);
+    const waiting = await fetch(`${server.url}/readyz`);
+    expect([waiting.status, await waiting.text()]).toEqual([
+      503,
+      "not ready: the caches have not synced yet\n",
+    ]);
+    ready = { ready: true };
+    const done = await fetch(`${server.url}/readyz`);
+    expect([done.status, await done.text()]).toEqual([200, "ok\n"]);
+    const { url } = await start();
+    const always = await fetch(`${url}/readyz`);
+    expect(always.status).toBe(200);
   });
 
   it("stops serving on close, even with a keep-alive connection open", async () => {

@@ -1,0 +1,114 @@
+import {
+  loadOperatorConfig,
+  OPERATOR_FLAGS,
+  type OperatorConfig,
+  OperatorConfigError,
+} from "../controller/config.js";
+import { KubeConfigError } from "../controller/k8s-config.js";
+import { type OperatorDeps, runOperator } from "../controller/operator.js";
+
+// `hush operator`: the Kubernetes operator, the container's entry point (docs/operator.md). This
+// file only parses the configuration, wires signals and turns the outcome into an exit code.
+
+function flagLines(): string {
+  return OPERATOR_FLAGS.map((spec) => {
+    const usage = spec.boolean ? `--${spec.flag}[=${spec.value}]` : `--${spec.flag} ${spec.value}`;
+    const fallback = spec.defaultText ?? spec.default ?? "none";
+    return `  ${usage}\n      ${spec.help}\n      env ${spec.env}; default ${fallback}`;
+  }).join("\n");
+}
+
+export const OPERATOR_USAGE = `Usage: hush operator [flags]
+
+Runs the Kubernetes operator: reconciles ZendeskAccounts and RedactionPolicies, runs their sweeps
+in the background and writes their status and Events. Run two replicas: one leads (a Lease), the
+other waits and takes over within the lease duration.
+
+Every flag can also be set with the environment variable shown; a flag wins over its variable.
+Durations are written as 15s, 500ms, 10m or 1m30s. Write boolean flags as --leader-elect=false.
+
+Flags:
+${flagLines()}
+  -h, --help
+      show this help
+
+Serves GET /metrics, /healthz (liveness) and /readyz (readiness: the leader once its caches have
+synced, or a standby) on --metrics-bind-address. Logs JSON lines on stderr; without --audit-file
+the audit records go to stdout, one {"auditRecord": ...} JSON object a line.
+
+SIGTERM or Ctrl-C stops taking work, lets running sweeps checkpoint for up to --shutdown-timeout,
+releases the Lease and exits 0; a second signal exits at once.
+
+Exit codes: 0 stopped by a signal; 1 the Lease was lost (or the operator failed), so that
+Kubernetes restarts it as a standby; 2 a configuration problem (flags, environment, kubeconfig).`;
+
+export interface OperatorIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborts on SIGTERM / SIGINT. */
+  signal?: AbortSignal;
+  /** For tests: the operator's dependencies. */
+  deps?: OperatorDeps;
+}
+
+export async function operatorCommand(argv: readonly string[], io: OperatorIo): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout.write(`${OPERATOR_USAGE}\n`);
+    return 0;
+  }
+  let config: OperatorConfig;
+  try {
+    config = loadOperatorConfig(argv, { env: io.env });
+  } catch (error) {
+    if (!(error instanceof OperatorConfigError)) throw error;
+    const count = error.problems.length;
+    io.stderr.write(
+      `hush operator: ${count === 1 ? "a problem" : `${count} problems`} with the configuration:\n${error.problems
+        .map((problem) => `  - ${problem}`)
+        .join("\n")}\n\nRun "hush operator --help" for the flags and their environment variables.\n`,
+    );
+    return 2;
+  }
+  try {
+    return await runOperator(config, { ...io.deps, ...(io.signal ? { signal: io.signal } : {}) });
+  } catch (error) {
+    if (error instanceof KubeConfigError) {
+      io.stderr.write(`hush operator: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`hush operator: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+/** `hush operator` as the CLI calls it: the process' streams, environment and signals. */
+export async function runOperatorCli(args: string[]): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    // A second signal does not wait for sweeps to checkpoint (128 + the signal's number).
+    if (signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let code: number;
+  try {
+    code = await operatorCommand(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  // Everything is stopped; a connection or timer left open by a library must not keep a replica
+  // that lost its Lease running, or Kubernetes would never restart it. Unref'd: it does not
+  // delay a process that exits on its own.
+  setTimeout(() => process.exit(code), 5_000).unref();
+  return code;
+}
