@@ -32,6 +32,10 @@ import { START_RETRY_MS, type SweepEnd, type SweepRunner } from "./sweep-runner.
 export const MAX_REQUEUE_MS = 60 * 60_000;
 /** How often a policy whose sweep is being cancelled looks again (the sweep's end enqueues it too). */
 const STOPPING_RECHECK_MS = 1_000;
+/** How often a policy looks again while the informer cache has not caught up with its status write. */
+const CACHE_RECHECK_MS = 250;
+/** After this long the cache is taken as it is (someone else rewrote the status meanwhile). */
+const CACHE_WAIT_LIMIT_MS = 30_000;
 
 /** What the reconciler remembers of a policy between reconciles (lost on restart, by design). */
 interface PolicyMemory {
@@ -44,6 +48,11 @@ interface PolicyMemory {
   failures: number;
   failedGeneration: number;
   lastEnd: number | undefined;
+  /**
+   * The sweep whose final status this process wrote, until the informer cache shows it: deciding
+   * on the cache before then would read the sweep's start as the last one, and sweep again.
+   */
+  awaitedSweep: { sweepId: string; since: number } | undefined;
 }
 
 export interface PolicyReconcilerDeps {
@@ -67,7 +76,15 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
   const remember = (key: ObjectKey, uid: string): PolicyMemory => {
     let mem = memory.get(keyText(key));
     if (!mem || mem.uid !== uid) {
-      mem = { uid, looked: false, sweepNow: false, failures: 0, failedGeneration: 0, lastEnd: undefined };
+      mem = {
+        uid,
+        looked: false,
+        sweepNow: false,
+        failures: 0,
+        failedGeneration: 0,
+        lastEnd: undefined,
+        awaitedSweep: undefined,
+      };
       memory.set(keyText(key), mem);
     }
     return mem;
@@ -137,10 +154,17 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
       return {};
     }
     // A sweep's final status the API server refused then (throws again: backoff).
-    await runner.flushStatus(key, uid);
+    const flushed = await runner.flushStatus(key, uid);
+    if (flushed) mem.awaitedSweep = { sweepId: flushed, since: ctx.clock.now() };
 
     const now = new Date(ctx.clock.now());
     const status = policyStatusOf(object);
+    if (mem.awaitedSweep) {
+      const { sweepId, since } = mem.awaitedSweep;
+      const stale = status?.lastSweep?.sweepId !== sweepId && now.getTime() - since < CACHE_WAIT_LIMIT_MS;
+      if (stale) return { requeueAfterMs: CACHE_RECHECK_MS };
+      mem.awaitedSweep = undefined;
+    }
     // 4. Validation (the schema, validate.ts, the schedule).
     const parsed = parsePolicy(object);
     if (!parsed.ok) {
@@ -227,6 +251,7 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
     if (!mem || mem.uid !== end.uid) return;
     mem.sweepNow = end.restart;
     mem.lastEnd = ctx.clock.now();
+    mem.awaitedSweep = end.statusSweepId ? { sweepId: end.statusSweepId, since: mem.lastEnd } : undefined;
     if (end.result === "Failed") {
       mem.failures = end.failures;
       mem.failedGeneration = end.generation;

@@ -49,6 +49,8 @@ export interface SweepEnd {
   failures: number;
   /** The sweep was cancelled for a new generation: sweep again at once. */
   restart: boolean;
+  /** The sweep whose final status was written (the informer cache shows it a moment later). */
+  statusSweepId?: string;
 }
 
 export interface RunningSweep {
@@ -82,7 +84,10 @@ interface Entry extends RunningSweep {
 export class SweepRunner {
   private readonly running = new Map<string, Entry>();
   /** Final statuses the API server did not take, by policy key; written by the next reconcile. */
-  private readonly unwritten = new Map<string, { uid: string; write: () => Promise<void> }>();
+  private readonly unwritten = new Map<
+    string,
+    { uid: string; sweepId: string; write: () => Promise<void> }
+  >();
   private stopping = false;
   private readonly run: typeof runSweep;
   private readonly sweepState: (key: ObjectKey, uid: string) => Promise<SweepStateStore>;
@@ -143,11 +148,18 @@ export class SweepRunner {
    * Writes the final status of the policy's last sweep if the API server refused it then; throws
    * when it refuses again, so that the reconcile is retried with backoff.
    */
-  async flushStatus(key: ObjectKey, uid: string): Promise<void> {
+  async flushStatus(key: ObjectKey, uid: string): Promise<string | undefined> {
     const unwritten = this.unwritten.get(keyText(key));
-    if (!unwritten) return;
-    if (unwritten.uid === uid) await unwritten.write();
+    if (!unwritten) return undefined;
     this.unwritten.delete(keyText(key));
+    if (unwritten.uid !== uid) return undefined;
+    try {
+      await unwritten.write();
+    } catch (error) {
+      this.unwritten.set(keyText(key), unwritten);
+      throw error;
+    }
+    return unwritten.sweepId;
   }
 
   /** Starts no more sweeps, cancels the running ones and waits at most `graceMs` for them. */
@@ -246,12 +258,13 @@ export class SweepRunner {
       const write = () => status.ended(report, next, policy.spec.limits.approvalAbove);
       try {
         await write();
+        end = { ...end, statusSweepId: report.summary.sweepId };
       } catch (writeError) {
         ctx.logger.warn(
           { policy: policyText, error: errorKind(writeError) },
           "could not write the sweep's final status; the next reconcile tries again",
         );
-        this.unwritten.set(policyText, { uid, write });
+        this.unwritten.set(policyText, { uid, sweepId: report.summary.sweepId, write });
       }
       const why = signal.aborted ? reasonOf(signal) : undefined;
       void emitEvent(ctx, sweepEndedEvent(object, report, target, why));
