@@ -8,17 +8,29 @@ import type {
 } from "../api/redaction-policy.js";
 import type { ZendeskAccountStatus } from "../api/zendesk-account.js";
 import type { RateBudget } from "../zendesk/budget.js";
-import { CONDITION, type ConditionUpdate, isoSeconds, removeCondition, setCondition } from "./conditions.js";
+import {
+  CONDITION,
+  type ConditionUpdate,
+  findCondition,
+  isoSeconds,
+  removeCondition,
+  setCondition,
+} from "./conditions.js";
 
 // The status of policies and accounts as pure functions of what happened. `hush run` and the
 // operator both call these, so a status means the same wherever it was written.
 //
 // Conditions follow kstatus, as Flux writes them: Ready is always there and summarises;
-// Reconciling (a sweep runs, or Hush waits for something that fixes itself) and Stalled (it will
-// not go on until a person changes something: invalid spec, missing account, bad credentials) are
-// "abnormal-true" conditions, present only while they are True. AwaitingApproval is present while
-// a sweep waits for a person's approval. Messages are sentences with counts and names, never
-// anything read from Zendesk.
+// Reconciling and Stalled are "abnormal-true" conditions, present only while they are True.
+// kstatus (Flux, `kubectl wait`-style tools) and Hush's Argo CD health check (docs/operator.md)
+// read only those two and observedGeneration, not Ready, so every state in which the policy is
+// not where it should be sets one of them:
+// - Reconciling: Hush goes on by itself: a sweep runs, a failed sweep is retried (RetryScheduled),
+//   a cancelled sweep is taken up again, an unreachable account is checked again.
+// - Stalled: it does not get better without a person: an invalid spec, a missing account, bad
+//   credentials, a sweep waiting for approval, items the last sweep failed on.
+// AwaitingApproval is also present while a sweep waits for a person's approval. Messages are
+// sentences with counts and names, never anything read from Zendesk.
 
 /** The part of a sweep's report that status records (run-sweep's SweepReport has it). */
 export interface SweepResultForStatus {
@@ -49,19 +61,26 @@ export const REASON = {
   Unreachable: "Unreachable",
   RateLimited: "RateLimited",
   ApprovalRequired: "ApprovalRequired",
+  RetryScheduled: "RetryScheduled",
 } as const;
 
-/** Why a policy cannot sweep until someone changes something. */
+/** Why a policy cannot sweep until someone changes something (policyStatusStalled). */
 export type StalledReason = "InvalidSpec" | "AccountNotFound" | "AccountNotReady" | "InvalidCredentials";
 
 /**
  * Results after which the policy is Ready. LimitReached is one of them: the sweep did what the
  * policy allows it to do in one sweep (spec.limits.maxItemsPerSweep) and the next sweep goes on
- * with the rest, so a policy working through a large backlog is healthy, not degraded: Argo CD and
- * Flux read Ready, and a backlog is not a fault a person must look at. The reason and message
- * still say that more remain.
+ * with the rest, so a policy working through a large backlog is healthy, not degraded (Ready, and
+ * neither Reconciling nor Stalled, which kstatus and Argo CD read): a backlog is not a fault a
+ * person must look at. The reason and message still say that more remain.
  */
 const READY_RESULTS: ReadonlySet<SweepResultKind> = new Set(["Succeeded", "Previewed", "LimitReached"]);
+
+/** Reconciling and Stalled as a writer gives them: each set when True, absent when not. */
+interface Abnormal {
+  reconciling?: Omit<ConditionUpdate, "type" | "status">;
+  stalled?: Omit<ConditionUpdate, "type" | "status">;
+}
 
 /** Conditions with Ready set, and Reconciling/Stalled set when True or removed when not. */
 function conditionsOf(
@@ -69,10 +88,7 @@ function conditionsOf(
   generation: number,
   now: Date,
   ready: Omit<ConditionUpdate, "type">,
-  abnormal: {
-    reconciling?: Omit<ConditionUpdate, "type" | "status">;
-    stalled?: Omit<ConditionUpdate, "type" | "status">;
-  },
+  abnormal: Abnormal,
 ): Condition[] {
   let conditions = setCondition(
     previous ?? [],
@@ -123,10 +139,85 @@ export function approvalMessage(preview: Preview | undefined, approvalAbove: num
 }
 
 /**
+ * How the last sweep reads in the conditions: Ready, and Reconciling or Stalled when the policy is
+ * not where it should be (kstatus reads those, not Ready):
+ * - Succeeded, Previewed, LimitReached: Ready, nothing else (a backlog worked through sweep by
+ *   sweep is the policy working as configured).
+ * - Failed: the sweep could not run (Zendesk unreachable, the search refused, an unexpected
+ *   error), which is mostly passing; Hush retries it after 1 minute, doubling up to an hour
+ *   (policy-plan.ts retryDelayMs): Reconciling RetryScheduled, saying when.
+ * - Cancelled: a shutdown, a lost leadership, a changed or suspended spec or a deleted account
+ *   stopped it. Each of those is followed by another state (the sweep resumed at once by the next
+ *   leader or hush run, a sweep of the new spec, Suspended, AccountNotFound), so Cancelled is work
+ *   in between, never an end: Reconciling Cancelled. It stays while no operator (or hush run)
+ *   runs, and, where a sweep was cancelled before it left anything to resume, until the next one.
+ * - PartiallyFailed: the sweep ran, and some items failed after the client's own retries (Zendesk
+ *   refused the change, say). Hush does not retry them before the next scheduled sweep (never for
+ *   a policy without a schedule), and the same cause usually fails them again, so personal data
+ *   stays until a person looks: Stalled PartiallyFailed. The next sweep that fails on nothing
+ *   clears it.
+ * - AwaitingApproval: nothing happens until a person approves the preview: Stalled
+ *   AwaitingApproval, with the approval's message.
+ */
+function sweepVerdict(
+  last: SweepSummary,
+  nextSweepTime: Date | undefined,
+  approval: string,
+): { ready: Omit<ConditionUpdate, "type">; abnormal: Abnormal } {
+  const result = last.result;
+  const ready = {
+    status: READY_RESULTS.has(result) ? "True" : "False",
+    reason: REASON[result],
+    message: sweepMessage(last),
+  } as const;
+  const next = nextSweepTime ? isoSeconds(nextSweepTime) : undefined;
+  switch (result) {
+    case "Succeeded":
+    case "Previewed":
+    case "LimitReached":
+      return { ready, abnormal: {} };
+    case "Failed":
+      return {
+        ready,
+        abnormal: {
+          reconciling: {
+            reason: REASON.RetryScheduled,
+            message: next
+              ? `The last sweep failed; Hush tries again at ${next}.`
+              : "The last sweep failed; Hush tries again after 1 minute, doubling up to an hour while sweeps keep failing.",
+          },
+        },
+      };
+    case "Cancelled":
+      return {
+        ready,
+        abnormal: {
+          reconciling: {
+            reason: REASON.Cancelled,
+            message: `The last sweep was cancelled before it finished; Hush takes its work up again when it next runs the policy (at once after a restart or a new leader${next ? `, else at ${next}` : ""}).`,
+          },
+        },
+      };
+    case "PartiallyFailed":
+      return {
+        ready,
+        abnormal: {
+          stalled: {
+            reason: REASON.PartiallyFailed,
+            message: `The last sweep failed on ${last.counts.failed} items and left them unchanged (status.lastSweep.message names the kinds of failure); fix the cause: ${next ? `the next sweep, at ${next}, tries them again` : "nothing tries them again until a sweep is requested with the annotation hush.dev/requested-at"}.`,
+          },
+        },
+      };
+    case "AwaitingApproval":
+      return { ready, abnormal: { stalled: { reason: REASON.AwaitingApproval, message: approval } } };
+  }
+}
+
+/**
  * The policy's status once a sweep ended: lastSweep, totals, preview, nextSweepTime and the
- * conditions. Ready is True only after a sweep that Succeeded, Previewed or stopped at its
- * per-sweep limit (LimitReached); AwaitingApproval is True, naming the preview id to approve,
- * while a sweep waits for approval. lastHandledRequestedAt is kept.
+ * conditions (sweepVerdict). Ready is True only after a sweep that Succeeded, Previewed or stopped
+ * at its per-sweep limit (LimitReached); AwaitingApproval is True, naming the preview id to
+ * approve, while a sweep waits for approval. lastHandledRequestedAt is kept.
  */
 export function policyStatusAfterSweep(
   prev: RedactionPolicyStatus | undefined,
@@ -138,17 +229,9 @@ export function policyStatusAfterSweep(
 ): RedactionPolicyStatus {
   const { summary } = report;
   const result = summary.result;
-  let conditions = conditionsOf(
-    prev?.conditions,
-    generation,
-    now,
-    {
-      status: READY_RESULTS.has(result) ? "True" : "False",
-      reason: REASON[result],
-      message: sweepMessage(summary),
-    },
-    {},
-  );
+  const approval = approvalMessage(report.preview, approvalAbove);
+  const verdict = sweepVerdict(summary, nextSweepTime, approval);
+  let conditions = conditionsOf(prev?.conditions, generation, now, verdict.ready, verdict.abnormal);
   conditions =
     result === "AwaitingApproval"
       ? setCondition(
@@ -157,7 +240,7 @@ export function policyStatusAfterSweep(
             type: CONDITION.AwaitingApproval,
             status: "True",
             reason: REASON.ApprovalRequired,
-            message: approvalMessage(report.preview, approvalAbove),
+            message: approval,
             observedGeneration: generation,
           },
           now,
@@ -218,24 +301,28 @@ export function policyStatusScheduled(
 ): RedactionPolicyStatus {
   const last = prev?.lastSweep;
   const stale = prev?.observedGeneration !== undefined && prev.observedGeneration !== generation;
-  let ready: Omit<ConditionUpdate, "type">;
+  let verdict: { ready: Omit<ConditionUpdate, "type">; abnormal: Abnormal };
   if (!last || stale) {
     const when = nextSweepTime
       ? `the first sweep is due at ${isoSeconds(nextSweepTime)}`
       : "the policy has no spec.schedule, so it sweeps only when asked";
-    ready = {
-      status: "False",
-      reason: REASON.NotSwept,
-      message: `No sweep of this generation of the policy has run yet; ${when}.`,
+    // Not Reconciling: nothing is under way, and a policy whose first sweep is a day away is not
+    // "in progress" for a day (kstatus would hold a Flux or Argo CD sync that long).
+    verdict = {
+      ready: {
+        status: "False",
+        reason: REASON.NotSwept,
+        message: `No sweep of this generation of the policy has run yet; ${when}.`,
+      },
+      abnormal: {},
     };
   } else {
-    ready = {
-      status: READY_RESULTS.has(last.result) ? "True" : "False",
-      reason: REASON[last.result],
-      message: sweepMessage(last),
-    };
+    const approval =
+      findCondition(prev?.conditions, CONDITION.AwaitingApproval)?.message ??
+      approvalMessage(prev?.preview, undefined);
+    verdict = sweepVerdict(last, nextSweepTime, approval);
   }
-  const conditions = conditionsOf(prev?.conditions, generation, now, ready, {});
+  const conditions = conditionsOf(prev?.conditions, generation, now, verdict.ready, verdict.abnormal);
   const waiting = !stale && last?.result === "AwaitingApproval";
   return compact({
     ...prev,

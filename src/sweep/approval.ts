@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
 // `g<generation>-n<count>-<hash8>`, the hash over the policy's identity, its generation, what
 // the sweep does (plan key: effective query, action and redaction settings) and the count. An
 // approval releases a sweep only while all of that still holds and no more items match than were
-// approved: a stale approval can never release a different or a larger sweep.
+// approved: a stale approval can never release a different or a larger sweep. It is not used up:
+// while it stays (the hush.dev/approve annotation, --approve), it releases every later sweep of
+// the same generation and plan that matches no more items than it approved.
 
 export interface ApprovalSubject {
   namespace: string;

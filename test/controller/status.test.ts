@@ -112,35 +112,91 @@ describe("a policy's status after a sweep", () => {
       undefined,
       1000,
     );
+    // Stalled, so that kstatus (Flux) and Argo CD show it as needing a person, not as healthy.
     expect(statusOf(status.conditions)).toEqual({
       Ready: "False/AwaitingApproval",
+      Stalled: "True/AwaitingApproval",
       AwaitingApproval: "True/ApprovalRequired",
     });
     const message = findCondition(status.conditions, "AwaitingApproval")!.message;
     expect(message).toContain("hush.dev/approve: g1-n5000-abcdef12");
     expect(message).toContain("approvalAbove (1000)");
+    expect(findCondition(status.conditions, "Stalled")!.message).toBe(message);
   });
 
-  it("drops AwaitingApproval and the preview once an approved sweep acted", () => {
+  it("drops AwaitingApproval, Stalled and the preview once an approved sweep acted", () => {
     const waiting = policyStatusAfterSweep(
       undefined,
       { summary: summary("AwaitingApproval"), preview },
       1,
       t1,
     );
-    const done = policyStatusAfterSweep(waiting, { summary: summary("Succeeded") }, 1, t2);
-    expect(findCondition(done.conditions, "AwaitingApproval")).toBeUndefined();
+    const sweeping = policyStatusSweeping(waiting, progress(1), 1, t1);
+    expect(findCondition(sweeping.conditions, "Stalled")).toBeUndefined();
+    const done = policyStatusAfterSweep(sweeping, { summary: summary("Succeeded") }, 1, t2);
+    expect(statusOf(done.conditions)).toEqual({ Ready: "True/Succeeded" });
     expect(done.preview).toBeUndefined();
   });
 
-  it.each([
-    ["PartiallyFailed", "False/PartiallyFailed"],
-    ["Failed", "False/Failed"],
-    ["Cancelled", "False/Cancelled"],
-  ] as const)("is not Ready, nor Stalled, after a sweep that %s", (result, ready) => {
-    const status = policyStatusAfterSweep(undefined, { summary: summary(result) }, 1, t1);
-    expect(statusOf(status.conditions)).toEqual({ Ready: ready });
+  it("is Reconciling with RetryScheduled after a failed sweep, saying when Hush tries again", () => {
+    const status = policyStatusAfterSweep(undefined, { summary: summary("Failed") }, 1, t1, t2);
+    expect(statusOf(status.conditions)).toEqual({
+      Ready: "False/Failed",
+      Reconciling: "True/RetryScheduled",
+    });
+    expect(findCondition(status.conditions, "Reconciling")!.message).toBe(
+      "The last sweep failed; Hush tries again at 2026-05-01T11:05:00Z.",
+    );
   });
+
+  it("says how Hush retries a failed sweep when the caller gives no time", () => {
+    const status = policyStatusAfterSweep(undefined, { summary: summary("Failed") }, 1, t1);
+    expect(findCondition(status.conditions, "Reconciling")!.message).toContain("after 1 minute, doubling");
+  });
+
+  it("is Reconciling after a cancelled sweep, whose work is taken up again without a person", () => {
+    const status = policyStatusAfterSweep(undefined, { summary: summary("Cancelled") }, 1, t1, t2);
+    expect(statusOf(status.conditions)).toEqual({ Ready: "False/Cancelled", Reconciling: "True/Cancelled" });
+    expect(findCondition(status.conditions, "Reconciling")!.message).toContain(
+      "at once after a restart or a new leader, else at 2026-05-01T11:05:00Z",
+    );
+  });
+
+  it("is Stalled after a sweep that failed on some items, which only a person can get past", () => {
+    const status = policyStatusAfterSweep(
+      undefined,
+      { summary: summary("PartiallyFailed", { acted: 7, failed: 3 }) },
+      1,
+      t1,
+      t2,
+    );
+    expect(statusOf(status.conditions)).toEqual({
+      Ready: "False/PartiallyFailed",
+      Stalled: "True/PartiallyFailed",
+    });
+    const message = findCondition(status.conditions, "Stalled")!.message;
+    expect(message).toContain("failed on 3 items");
+    expect(message).toContain("the next sweep, at 2026-05-01T11:05:00Z, tries them again");
+  });
+
+  it("says that nothing retries a partly failed sweep of a policy without a schedule", () => {
+    const status = policyStatusAfterSweep(undefined, { summary: summary("PartiallyFailed") }, 1, t1);
+    expect(findCondition(status.conditions, "Stalled")!.message).toContain("hush.dev/requested-at");
+  });
+
+  it.each([
+    ["Failed", "Reconciling"],
+    ["Cancelled", "Reconciling"],
+    ["PartiallyFailed", "Stalled"],
+  ] as const)(
+    "is healthy again, with neither Reconciling nor Stalled, once a sweep after one that %s succeeds",
+    (result, abnormal) => {
+      const bad = policyStatusAfterSweep(undefined, { summary: summary(result) }, 1, t1, t2);
+      expect(findCondition(bad.conditions, abnormal)?.status).toBe("True");
+      const good = policyStatusAfterSweep(bad, { summary: summary("Succeeded") }, 1, t2);
+      expect(statusOf(good.conditions)).toEqual({ Ready: "True/Succeeded" });
+    },
+  );
 
   it("is Ready after a sweep that stopped at its per-sweep limit, saying that the next sweep goes on", () => {
     // A backlog worked through sweep by sweep is the policy working as configured, not a fault.
@@ -189,20 +245,37 @@ describe("a policy's status while it sweeps, waits or cannot sweep", () => {
     expect(waiting.nextSweepTime).toBe("2026-05-02T10:00:00Z");
   });
 
-  it("keeps waiting for approval until a sweep of the same generation ends otherwise", () => {
+  it("keeps waiting for approval, and Stalled, until a sweep of the same generation ends otherwise", () => {
     const waiting = policyStatusAfterSweep(
       undefined,
       { summary: summary("AwaitingApproval"), preview },
       1,
       t1,
+      undefined,
+      1000,
     );
     const later = policyStatusScheduled(waiting, 1, t2, undefined);
-    expect(findCondition(later.conditions, "AwaitingApproval")?.status).toBe("True");
+    expect(statusOf(later.conditions)).toEqual(statusOf(waiting.conditions));
+    expect(findCondition(later.conditions, "Stalled")).toEqual(findCondition(waiting.conditions, "Stalled"));
+  });
+
+  it("keeps Reconciling RetryScheduled while it waits to retry a failed sweep, with the retry time", () => {
+    const failed = policyStatusAfterSweep(undefined, { summary: summary("Failed") }, 1, t1, t2);
+    const later = policyStatusScheduled(failed, 1, t1, t2);
+    expect(later.conditions).toEqual(failed.conditions);
+    expect(later.nextSweepTime).toBe("2026-05-01T11:05:00Z");
+  });
+
+  it("keeps Stalled PartiallyFailed while it waits for the next sweep", () => {
+    const partly = policyStatusAfterSweep(undefined, { summary: summary("PartiallyFailed") }, 1, t1, t2);
+    const later = policyStatusScheduled(partly, 1, t1, t2);
+    expect(later.conditions).toEqual(partly.conditions);
   });
 
   it("forgets the verdict of an older generation: a changed spec has not swept yet", () => {
     const after = policyStatusAfterSweep(undefined, { summary: summary("AwaitingApproval"), preview }, 1, t1);
     const changed = policyStatusScheduled(after, 2, t2, undefined);
+    // Nothing runs and nothing is wrong yet: neither Reconciling nor Stalled (kstatus: Current).
     expect(statusOf(changed.conditions)).toEqual({ Ready: "False/NotSwept" });
     expect(changed.lastSweep).toEqual(after.lastSweep);
     expect(changed.observedGeneration).toBe(2);

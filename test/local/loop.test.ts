@@ -62,6 +62,12 @@ const readyOf = (status: any) => {
   return ready ? `${ready.status}/${ready.reason}` : undefined;
 };
 
+/** Reconciling and Stalled, the conditions kstatus reads, as "type=status/reason". */
+const abnormalOf = (status: any) =>
+  (status?.conditions ?? [])
+    .filter((c: any) => c.type === "Reconciling" || c.type === "Stalled")
+    .map((c: any) => `${c.type}=${c.status}/${c.reason}`);
+
 /** Lets the directory watcher see changed files: moves the clock past one poll. */
 async function poll(clock: ManualClock): Promise<void> {
   await clock.advance(POLL);
@@ -144,6 +150,11 @@ describe("hush run's loop", () => {
       return s?.lastSweep && !s.currentSweep ? s.nextSweepTime : undefined;
     };
     expect(await until("the first sweep failed", nextOf)).toBe("2026-05-01T10:01:00Z");
+    const failed = await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p");
+    expect(abnormalOf(failed)).toEqual(["Reconciling=True/RetryScheduled"]);
+    expect(failed.conditions.find((c: any) => c.type === "Reconciling").message).toContain(
+      "tries again at 2026-05-01T10:01:00Z",
+    );
     // The failure may have been the credentials': they are checked again, not trusted for an hour.
     await until("the account was checked again", () => engine.checks === 2);
     await clock.advance(60_000);
@@ -156,6 +167,7 @@ describe("hush run's loop", () => {
     await clock.advance(2 * 60_000);
     await until("the third sweep ran", () => engine.sweeps.length === 3);
     expect(await until("it succeeded", async () => (await nextOf()) === "2026-05-02T03:00:00Z")).toBe(true);
+    expect(abnormalOf(await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p"))).toEqual([]);
   });
 
   it("runs at most one sweep per policy and two per account at once", async () => {
@@ -386,6 +398,7 @@ describe("hush run's loop", () => {
     });
     const condition = waiting.conditions.find((c: any) => c.type === "AwaitingApproval");
     expect(condition.message).toContain("hush.dev/approve: g1-n500-0123abcd");
+    expect(abnormalOf(waiting)).toEqual(["Stalled=True/AwaitingApproval"]);
 
     engine.result("default/p", "Succeeded");
     await writeFiles(dir, {
@@ -400,6 +413,7 @@ describe("hush run's loop", () => {
       return s?.lastSweep?.result === "Succeeded" ? s : undefined;
     });
     expect(done.conditions.some((c: any) => c.type === "AwaitingApproval")).toBe(false);
+    expect(abnormalOf(done)).toEqual([]);
   });
 
   it("runs an approved sweep at start when the approval was added while hush run was not running", async () => {
@@ -461,6 +475,8 @@ describe("hush run's loop", () => {
     const stopped = await statusIn(dir, "p.status.yaml", "RedactionPolicy", "p");
     expect(stopped.lastSweep.result).toBe("Cancelled");
     expect(stopped.lastSweep.message).toContain("the next start resumes the sweep");
+    // Work left that Hush takes up again by itself: in progress, not healthy and not stalled.
+    expect(abnormalOf(stopped)).toEqual(["Reconciling=True/Cancelled"]);
 
     engine.release("default/p");
     // Without --sweep-now, and hours before 03:00: only the unfinished sweep makes it run now.
