@@ -82,8 +82,14 @@ export async function operatorCommand(argv: readonly string[], io: OperatorIo): 
   }
 }
 
-/** `hush operator` as the CLI calls it: the process' streams, environment and signals. */
-export async function runOperatorCli(args: string[]): Promise<number> {
+/**
+ * `hush operator` as the CLI calls it: the process' streams, environment and signals. `exit` is
+ * process.exit (tests replace it).
+ */
+export async function runOperatorCli(
+  args: string[],
+  exit: (code: number) => void = (code) => process.exit(code),
+): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -106,9 +112,12 @@ export async function runOperatorCli(args: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  // Everything is stopped; a connection or timer left open by a library must not keep a replica
-  // that lost its Lease running, or Kubernetes would never restart it. Unref'd: it does not
-  // delay a process that exits on its own.
-  setTimeout(() => process.exit(code), 5_000).unref();
+  // A replica that lost its Lease (or failed) ends now, not when the event loop happens to drain:
+  // Kubernetes restarts it as a standby, and nothing it still holds open may write meanwhile.
+  // Its log and audit lines are out already (written synchronously to stderr and stdout).
+  if (code === 1) exit(1);
+  // Otherwise everything is stopped; a connection or timer left open by a library must not keep
+  // the process running. Unref'd: it does not delay a process that exits on its own.
+  else setTimeout(() => exit(code), 5_000).unref();
   return code;
 }

@@ -171,12 +171,20 @@ export function accountReconciler(deps: AccountReconcilerDeps): (key: ObjectKey)
     }
 
     const answer = await check(connection.connection, deps.signal);
-    const result: AccountCheck = answer.ok
-      ? { ok: true, rateLimit: rateLimitStatusOf(connection.connection.budget) }
-      : answer;
+    let result: AccountCheck;
+    let retryAfterMs: number | undefined;
+    if (answer.ok) result = { ok: true, rateLimit: rateLimitStatusOf(connection.connection.budget) };
+    else {
+      const { retryAfterMs: wait, ...failure } = answer;
+      result = failure;
+      retryAfterMs = wait;
+    }
     mem.lastCheck = { at: now, check: result, fingerprint };
     await record(object, key, result, true);
     if (!result.ok && !PERMANENT_ACCOUNT_FAILURES.has(result.reason)) {
+      // Zendesk said when to come back (a 429's Retry-After): then, rather than the queue's
+      // backoff, which may ask again too early and spend the account's budget (STYLE.md).
+      if (retryAfterMs !== undefined) return { requeueAfterMs: retryAfterMs };
       throw new AccountUnavailableError(keyText(key), result.reason);
     }
     return { requeueAfterMs: ttlOf(result) };

@@ -68,6 +68,18 @@ export interface ObjectKey {
 
 export const keyText = (key: ObjectKey): string => `${key.namespace}/${key.name}`;
 
+/**
+ * metav1.MicroTime: RFC 3339 in UTC with exactly six fractional digits, which Lease times and Event
+ * eventTime require (the server parses them with a microsecond layout and refuses milliseconds).
+ * `epochMs` may carry a fraction of a millisecond (performance.now()).
+ */
+export function microTime(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  // Rounded: a double this large holds the fraction only to a few tenths of a microsecond.
+  const micros = Math.min(999, Math.round((epochMs - whole) * 1000));
+  return `${new Date(whole).toISOString().slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
+}
+
 export function parseKey(text: string): ObjectKey {
   const slash = text.indexOf("/");
   return { namespace: text.slice(0, slash), name: text.slice(slash + 1) };

@@ -17,8 +17,17 @@ import { SweepRunner } from "./sweep-runner.js";
 export interface Controllers {
   account: (key: ObjectKey) => Promise<ReconcileResult>;
   policy: (key: ObjectKey) => Promise<ReconcileResult>;
-  /** Stop starting sweeps; cancel running ones (they checkpoint), wait at most graceMs. */
-  stop(graceMs: number): Promise<void>;
+  /**
+   * Stop starting sweeps; cancel running ones (they checkpoint), wait at most graceMs. `now` (a
+   * lost leader Lease) stops them at once, also when called while an earlier stop() waits.
+   */
+  stop(graceMs: number, options?: { now?: boolean }): Promise<ControllersStopped>;
+}
+
+/** How a stop ended: the operator releases its Lease only when no sweep may still write. */
+export interface ControllersStopped {
+  /** Policies ("namespace/name") whose sweeps had not stopped by the deadline. */
+  sweepsRunning: string[];
 }
 
 /** Replacements for tests; the operator uses the real ones. */
@@ -58,16 +67,21 @@ export function createControllers(ctx: ControllerContext, overrides: ControllerO
     ...(overrides.checkCredentials ? { check: overrides.checkCredentials } : {}),
   });
   const policy = policies.reconcile;
-  let stopped: Promise<void> | undefined;
+  let stopped: Promise<ControllersStopped> | undefined;
 
   return {
     account: (key) => (stopping.signal.aborted ? Promise.resolve({}) : account(key)),
     policy: (key) => (stopping.signal.aborted ? Promise.resolve({}) : policy(key)),
-    stop(graceMs) {
+    stop(graceMs, options = {}) {
+      // A graceful stop under way becomes an immediate one; its wait sees the sweeps end.
+      if (stopped && options.now) runner.stopNow();
       stopped ??= (async () => {
         stopping.abort(new Error("the operator is stopping"));
-        await runner.stop(graceMs);
-        await connections.closeAll();
+        const sweepsRunning = await runner.stop(graceMs, { now: options.now === true });
+        await connections.closeAll().catch((error: unknown) => {
+          ctx.logger.warn({ error: errorKind(error) }, "closing the accounts' connections failed");
+        });
+        return { sweepsRunning };
       })();
       return stopped;
     },

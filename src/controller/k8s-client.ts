@@ -10,6 +10,7 @@ import {
   type InformerOptions,
   type KindName,
   type KubeObject,
+  microTime,
   type ObjectKey,
 } from "./cluster.js";
 import { NotServedError } from "./k8s-errors.js";
@@ -112,17 +113,6 @@ function objectPath(info: KindInfo, key: ObjectKey): string {
 
 function keyOf(object: KubeObject): ObjectKey {
   return { namespace: object.metadata.namespace ?? "", name: object.metadata.name };
-}
-
-/**
- * metav1.MicroTime: RFC 3339 with exactly six fractional digits, which Lease times and Event
- * eventTime require (the server parses them with a microsecond layout and refuses milliseconds).
- */
-export function microTime(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  // Rounded: a double this large holds the fraction only to a few tenths of a microsecond.
-  const micros = Math.min(999, Math.round((epochMs - whole) * 1000));
-  return `${new Date(whole).toISOString().slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
 }
 
 /** The note cut to the API server's limit, on a character boundary, marked with an ellipsis. */

@@ -8,6 +8,7 @@ import {
   keyText,
   type LeaseObject,
   type LeaseSpec,
+  microTime,
   type ObjectKey,
 } from "./cluster.js";
 
@@ -23,6 +24,10 @@ import {
 //   (shorter than the lease duration), so it has stopped before any standby may take over.
 // - release() names nobody and shortens the Lease to 1 s, so that a standby takes over at once
 //   instead of waiting out the lease after a clean shutdown.
+// - A renewal still under way at the renew deadline writes nothing more: once this replica has
+//   told its work to stop, a late renewal would keep a standby waiting for a leader that is gone.
+//   (A write already sent cannot be called back: stop({ release: true }) after a loss releases the
+//   Lease if it still names this replica.)
 
 /** Why a replica stopped leading (or campaigning). */
 export type StopReason = "lost" | "released" | "stopped";
@@ -58,18 +63,14 @@ export interface LeaderElector {
   /**
    * Stops campaigning or leading and waits until run() ended. With `release` (default true) a
    * leader clears the Lease so that another replica takes over at once; without it, the Lease is
-   * left to expire (as after a crash).
+   * left to expire (as after a crash). After the Lease was lost, `release` clears it too if it
+   * still names this replica (a renewal that landed late); call it once the work has stopped.
    */
   stop(options?: { release?: boolean }): Promise<void>;
 }
 
 /** client-go's JitterFactor: a standby waits retryPeriod plus up to 1.2 times it between tries. */
 const JITTER = 1.2;
-
-/** metav1.MicroTime as the API server writes it: RFC 3339 in UTC with six fractional digits. */
-export function microTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
 
 type Attempt = "acquired" | "heldByOther" | "failed";
 
@@ -110,7 +111,8 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     }
   };
 
-  const tryAcquireOrRenew = async (): Promise<Attempt> => {
+  /** One try; `late` aborts when the caller stopped waiting for it: then nothing is written. */
+  const tryAcquireOrRenew = async (late?: AbortSignal): Promise<Attempt> => {
     const now = clock.now();
     let current: LeaseObject | undefined;
     try {
@@ -119,6 +121,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       logger?.warn({ lease: keyText(key), ...describe(error) }, "reading the Lease failed");
       return "failed";
     }
+    if (late?.aborted) return "failed";
     if (!current) {
       const spec: LeaseSpec = {
         holderIdentity: identity,
@@ -187,12 +190,17 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   /** One renewal, given up when it has not succeeded by `deadline` (a call may hang). */
   const renewBy = async (deadline: number): Promise<Attempt | "timedOut"> => {
     const timeout = new AbortController();
+    const givenUp = new AbortController();
     const timer = clock.sleep(Math.max(0, deadline - clock.now()), timeout.signal).then(
-      () => "timedOut" as const,
+      () => {
+        // A read that answers after this must not lead to a write.
+        givenUp.abort();
+        return "timedOut" as const;
+      },
       () => "failed" as const,
     );
     try {
-      return await Promise.race([tryAcquireOrRenew(), timer]);
+      return await Promise.race([tryAcquireOrRenew(givenUp.signal), timer]);
     } finally {
       timeout.abort();
     }
@@ -271,9 +279,13 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     }
   };
 
+  let ended: StopReason | undefined;
   return {
     run() {
-      running ??= campaign();
+      running ??= campaign().then((reason) => {
+        ended = reason;
+        return reason;
+      });
       return running;
     },
     get leading() {
@@ -286,6 +298,9 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       stopping ??= { release: stopOptions.release ?? true };
       wake.abort();
       await running;
+      // The Lease was lost, but may name this replica still (a renewal that landed late, or a
+      // server that was unreachable): with the work stopped, hand it over rather than let it expire.
+      if (ended === "lost" && (stopOptions.release ?? true)) await release();
     },
   };
 }

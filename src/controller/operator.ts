@@ -25,7 +25,7 @@ import {
 } from "./cluster.js";
 import { type BindAddress, formatDuration, type OperatorConfig } from "./config.js";
 import { type ControllerContext, DEFAULT_PROGRESS_INTERVAL_MS, type ReconciledKind } from "./context.js";
-import { type Controllers, createControllers } from "./controllers.js";
+import { type Controllers, type ControllersStopped, createControllers } from "./controllers.js";
 import { informerSet } from "./informer-set.js";
 import { createClusterApi, type KubeClusterApi } from "./k8s-client.js";
 import { loadKubeConfig } from "./k8s-config.js";
@@ -35,10 +35,12 @@ import { WorkQueue } from "./work-queue.js";
 
 // `hush operator`: the process around the reconcilers (docs/operator.md). It serves /metrics,
 // /healthz and /readyz, campaigns for the Lease, and while it leads runs the informers, one work
-// queue per kind and the controllers (controllers.ts). Losing the Lease cancels everything and
-// ends the process with 1, so that Kubernetes restarts it as a standby; SIGTERM stops taking work,
-// lets running sweeps checkpoint within --shutdown-timeout, then releases the Lease so that the
-// other replica takes over at once.
+// queue per kind and the controllers (controllers.ts). Losing the Lease stops every sweep at once
+// (items in flight are aborted and redone by the new leader) and ends the process with 1, so that
+// Kubernetes restarts it as a standby. SIGTERM stops taking work and lets running sweeps
+// checkpoint within --shutdown-timeout; then it releases the Lease so that the other replica
+// takes over at once, but only when every sweep has stopped: otherwise it leaves the Lease to
+// expire, and exits.
 //
 // Output: pino's JSON log lines go to stderr; without --audit-file the audit records go to stdout,
 // one {"auditRecord": {...}} object a line, so that a log pipeline can tell them apart and keep
@@ -71,6 +73,13 @@ export interface RunningOperator {
 }
 
 type Phase = "campaigning" | "leading" | "stopping";
+
+/**
+ * After a lost Lease, how long past the sweeps' deadline the process waits for the rest of its
+ * shutdown (informers, audit output, metrics server) before it exits anyway: a replica without
+ * the Lease must not linger.
+ */
+const LOST_EXIT_SLACK_MS = 5_000;
 
 /** Runs the operator until `signal` aborts (SIGTERM) or it must exit; resolves with the exit code. */
 export async function runOperator(
@@ -155,11 +164,10 @@ export async function startOperator(
   } catch (error) {
     await audit.close();
     ownApi?.close();
+    const address = showAddress(config.metricsBindAddress);
     throw new Error(
-      `${(error as Error).message} (--metrics-bind-address ${showAddress(config.metricsBindAddress)})`,
-      {
-        cause: error,
-      },
+      `the metrics server cannot listen on ${address} (--metrics-bind-address, or HUSH_METRICS_BIND_ADDRESS in the environment): ${(error as Error).message}; choose a free port, or 0 to let the system pick one`,
+      { cause: error },
     );
   }
 
@@ -185,8 +193,11 @@ export async function startOperator(
     }
   };
 
-  /** Stops everything in order and resolves `done` with `code`; the first call decides. */
-  const finish = (code: number, graceMs: number): Promise<number> => {
+  /**
+   * Stops everything in order and resolves `done` with `code`; the first call decides. `now` (a
+   * lost Lease) stops the sweeps at once instead of letting items in flight finish.
+   */
+  const finish = (code: number, graceMs: number, now = false): Promise<number> => {
     finishing ??= (async () => {
       phase = "stopping";
       // Each step runs even when one before it failed: the process must get to its exit code.
@@ -197,10 +208,29 @@ export async function startOperator(
           logger.error({ ...describeError(error) }, `${what} failed while stopping`);
         }
       };
-      await step("stopping the controllers", () => session?.stop(graceMs));
+      let stopped: ControllersStopped | undefined;
+      await step("stopping the controllers", async () => {
+        stopped = await session?.stop(graceMs, { now });
+      });
       counters.setLeader(false);
-      // After the work stopped, so that no sweep writes once another replica may lead.
-      await step("releasing the Lease", () => elector?.stop({ release: true }));
+      // After the work stopped, so that no sweep writes once another replica may lead; and only
+      // when it did stop. A sweep still running could write after the other replica began on the
+      // same policy: left alone, the Lease expires a lease duration after its last renewal, by
+      // which time this process has exited and the sweep with it.
+      if (session === undefined || (stopped !== undefined && stopped.sweepsRunning.length === 0)) {
+        await step("releasing the Lease", () => elector?.stop({ release: true }));
+      } else {
+        logger.warn(
+          {
+            policies: stopped?.sweepsRunning,
+            leaseDuration: formatDuration(config.leaseDurationMs),
+          },
+          stopped
+            ? "sweeps had not stopped by the deadline: the Lease is not released but left to expire, so that no other replica starts on them while this process may still write"
+            : "the controllers did not say whether their sweeps stopped: the Lease is not released but left to expire, so that no other replica starts on them while this process may still write",
+        );
+        await step("stopping leader election", () => elector?.stop({ release: false }));
+      }
       await step("closing the audit output", () => audit.close());
       await step("closing the metrics server", () => server.close());
       ownApi?.close();
@@ -236,15 +266,31 @@ export async function startOperator(
       logger,
       onStartedLeading: lead,
       onStoppedLeading(reason) {
-        if (reason !== "lost" || phase === "stopping") return;
-        // Another replica may lead once the lease runs out after our last renewal, which is
-        // lease duration minus renew deadline from now at the earliest: sweeps get that long.
+        if (reason !== "lost") return;
+        counters.setLeader(false);
+        if (phase === "stopping") {
+          // A graceful shutdown is under way: its sweeps must not wait out their grace now.
+          logger.error("lost the leader Lease while shutting down: stopping the sweeps at once");
+          session?.stopNow();
+          return;
+        }
+        // Another replica may lead once the lease runs out after our last renewal, which is lease
+        // duration minus renew deadline from now at the earliest (or already, when it took the
+        // Lease). Sweeps stop at once; that is how long they get to unwind before the process exits.
         const graceMs = Math.max(0, config.leaseDurationMs - config.renewDeadlineMs);
         logger.error(
           { graceMs },
-          "lost the leader Lease: cancelling all work and exiting so that Kubernetes restarts this replica as a standby",
+          "lost the leader Lease: stopping all work at once and exiting so that Kubernetes restarts this replica as a standby",
         );
-        void finish(1, graceMs);
+        const slack = new AbortController();
+        clock.sleep(graceMs + LOST_EXIT_SLACK_MS, slack.signal).then(
+          () => {
+            logger.error("stopping after the lost Lease takes too long; exiting anyway");
+            resolveDone(1);
+          },
+          () => undefined,
+        );
+        void finish(1, graceMs, true).finally(() => slack.abort());
       },
       onNewLeader: (leader) => {
         // A leader that sees another holder is about to lose the Lease, and says so then.
@@ -291,8 +337,13 @@ interface SessionEnv {
 /** The leader's work: informers, queues, controllers and the periodic resync. */
 interface Session {
   readonly synced: boolean;
-  /** Stops taking work, lets controllers wind down within graceMs, then stops watching. */
-  stop(graceMs: number): Promise<void>;
+  /**
+   * Stops taking work, lets controllers wind down within graceMs (at once with `now`), then stops
+   * watching; resolves with what the controllers said (undefined when they never started).
+   */
+  stop(graceMs: number, options?: { now?: boolean }): Promise<ControllersStopped | undefined>;
+  /** Makes a stop under way stop the sweeps at once (the Lease was lost meanwhile). */
+  stopNow(): void;
 }
 
 function startSession(env: SessionEnv): Session {
@@ -392,28 +443,36 @@ function startSession(env: SessionEnv): Session {
     }
   })().catch(() => undefined);
 
+  let stopped: Promise<ControllersStopped | undefined> | undefined;
   return {
     get synced() {
       return synced;
     },
-    async stop(graceMs) {
-      stopping.abort();
-      const deadline = clock.now() + graceMs;
-      const drained = Promise.all(CONTROLLERS.map((kind) => queues[kind].shutdown()));
-      try {
-        await controllers?.stop(graceMs);
-        // Reconciles in flight are short (sweeps run in the background); do not wait past the grace.
-        const timeout = new AbortController();
-        await Promise.race([
-          drained,
-          clock.sleep(Math.max(0, deadline - clock.now()), timeout.signal).catch(() => undefined),
-        ]);
-        timeout.abort();
-      } finally {
-        await Promise.all([accounts.stop(), policies.stop(), secrets.stop()]);
-        for (const unwatch of unwatchDepths) unwatch();
-        await running;
-      }
+    stop(graceMs, options = {}) {
+      stopped ??= (async () => {
+        stopping.abort();
+        const deadline = clock.now() + graceMs;
+        const drained = Promise.all(CONTROLLERS.map((kind) => queues[kind].shutdown()));
+        try {
+          const outcome = await controllers?.stop(graceMs, options);
+          // Reconciles in flight are short (sweeps run in the background); do not wait past the grace.
+          const timeout = new AbortController();
+          await Promise.race([
+            drained,
+            clock.sleep(Math.max(0, deadline - clock.now()), timeout.signal).catch(() => undefined),
+          ]);
+          timeout.abort();
+          return outcome;
+        } finally {
+          await Promise.all([accounts.stop(), policies.stop(), secrets.stop()]);
+          for (const unwatch of unwatchDepths) unwatch();
+          await running;
+        }
+      })();
+      return stopped;
+    },
+    stopNow() {
+      void controllers?.stop(0, { now: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { RedactionPolicyStatus } from "../api/redaction-policy.js";
 import type { UnfinishedSweep } from "../sweep/sweep-state.js";
 import type { AccountConnections } from "./account-connections.js";
-import { type KubeObject, keyText, type ObjectKey } from "./cluster.js";
+import { isConflict, type KubeObject, keyText, type ObjectKey } from "./cluster.js";
 import { deleteSweepState } from "./cluster-sweep-state.js";
 import type { ControllerContext, ReconcileResult } from "./context.js";
 import { errorKind } from "./events.js";
@@ -42,7 +42,11 @@ interface PolicyMemory {
   uid: string;
   /** Whether the sweep state was looked at for an unfinished sweep (once per incarnation and process). */
   looked: boolean;
-  /** A sweep of this generation is to start at once (its predecessor was cancelled for it). */
+  /**
+   * A sweep of this generation is to start at once: its predecessor was cancelled for it, or an
+   * unfinished sweep was found at start. Kept until a sweep starts (the account may not be
+   * connected yet when the policy is first reconciled).
+   */
   sweepNow: boolean;
   /** Sweeps of `failedGeneration` that Failed in a row, and when the last one ended. */
   failures: number;
@@ -104,7 +108,8 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
     }
     if (hasFinalizer(object, SWEEP_FINALIZER)) {
       await deleteSweepState(ctx.api, key);
-      await removeFinalizer(ctx.api, "RedactionPolicy", object);
+      if (!(await patchedFinalizer(() => removeFinalizer(ctx.api, "RedactionPolicy", object), key)))
+        return { requeueAfterMs: CACHE_RECHECK_MS };
       ctx.logger.info({ policy: keyText(key) }, "the policy is deleted: its sweep state is removed");
     }
     forget(key);
@@ -129,7 +134,8 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
     if (object.metadata.deletionTimestamp) return finalize(object, key);
     // 3. The finalizer, as its own step: the update that adds it brings the policy back.
     if (!hasFinalizer(object, SWEEP_FINALIZER)) {
-      await addFinalizer(ctx.api, "RedactionPolicy", object);
+      if (!(await patchedFinalizer(() => addFinalizer(ctx.api, "RedactionPolicy", object), key)))
+        return { requeueAfterMs: CACHE_RECHECK_MS };
       return {};
     }
     const mem = remember(key, uid);
@@ -183,17 +189,19 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
     const approval = annotations[APPROVE_ANNOTATION];
     const requestedAt = annotations[REQUESTED_AT_ANNOTATION];
     const ready = account?.state.kind === "checked" && account.state.check.ok;
+    if (ready && !mem.looked) {
+      // A new leader (or a restart) resumes an unfinished sweep at once (policy-plan.ts). Kept in
+      // memory, not in a local: this reconcile may still have to wait for the account's connection.
+      if (resumesAtStart(status, generation, approval, await deps.loadUnfinished(key, uid)))
+        mem.sweepNow = true;
+      mem.looked = true;
+    }
     let sweepNow = mem.sweepNow;
     sweepNow ||=
       status?.observedGeneration === generation &&
       status.lastSweep?.result === "AwaitingApproval" &&
       approvesPreview(status, approval);
     sweepNow ||= requestedAt !== undefined && requestedAt !== status?.lastHandledRequestedAt;
-    if (ready && !mem.looked) {
-      // A new leader (or a restart) resumes an unfinished sweep at once (policy-plan.ts).
-      sweepNow ||= resumesAtStart(status, generation, approval, await deps.loadUnfinished(key, uid));
-      mem.looked = true;
-    }
     const failures = mem.failedGeneration === generation ? mem.failures : 0;
     const retryAt = retryAtOf(status, failures, mem.lastEnd);
     const input = { policy, generation, now, invalid: undefined, sweepNow, retryAt };
@@ -246,6 +254,25 @@ export function policyReconciler(deps: PolicyReconcilerDeps): PolicyReconciler {
     });
   }
 
+  /**
+   * Runs a finalizer patch; false on a Conflict. The patch carries the cached resourceVersion,
+   * which a status write of this operator has often just made stale: that is no error, the next
+   * reconcile reads the newer object and patches again.
+   */
+  async function patchedFinalizer(patch: () => Promise<unknown>, key: ObjectKey): Promise<boolean> {
+    try {
+      await patch();
+      return true;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      ctx.logger.debug(
+        { policy: keyText(key) },
+        "the policy changed since it was cached; patching its finalizer again",
+      );
+      return false;
+    }
+  }
+
   function sweepEnded(end: SweepEnd): void {
     const mem = memory.get(keyText(end.key));
     if (!mem || mem.uid !== end.uid) return;
@@ -281,12 +308,17 @@ function accountNameOf(object: KubeObject): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
-/** When a policy whose last sweep Failed tries again: retryDelayMs after it ended. */
+/**
+ * When a policy whose last sweep Failed tries again: retryDelayMs after it ended. This process's
+ * memory of failures counts even when the status could not say Failed (its write was refused), so
+ * a sweep that keeps failing never loops without a pause; after a restart the status tells.
+ */
 function retryAtOf(
   status: RedactionPolicyStatus | undefined,
   failures: number,
   lastEnd: number | undefined,
 ): Date | undefined {
+  if (failures > 0 && lastEnd !== undefined) return new Date(lastEnd + retryDelayMs(failures));
   if (status?.lastSweep?.result !== "Failed") return undefined;
   const ended = lastEnd ?? Date.parse(status.lastSweep.completionTime);
   if (Number.isNaN(ended)) return undefined;

@@ -25,6 +25,8 @@ export interface PolicySweep {
   approval?: string;
   onProgress: (progress: CurrentSweep) => void;
   signal: AbortSignal;
+  /** Aborts items in flight at once (a lost leader Lease); `signal` is aborted with it. */
+  stopNow?: AbortSignal;
   clock: Clock;
 }
 
@@ -48,6 +50,7 @@ export async function sweepPolicy(sweep: PolicySweep): Promise<{ report: SweepRe
       onProgress: sweep.onProgress,
       ...(sweep.approval ? { approval: sweep.approval } : {}),
       signal: sweep.signal,
+      ...(sweep.stopNow ? { stopNow: sweep.stopNow } : {}),
       clock: sweep.clock,
     });
   } catch (thrown) {
@@ -86,7 +89,8 @@ function reasonOf(signal: AbortSignal): string {
   return reason instanceof Error ? reason.message : String(reason ?? "cancelled");
 }
 
-function emptyReport(
+/** A report of a sweep that did nothing (it could not start, or was cancelled before it reported). */
+export function emptyReport(
   result: SweepResultKind,
   policy: RedactionPolicy,
   account: ObjectKey,

@@ -5,12 +5,12 @@ import type { SweepObserver } from "../sweep/evidence.js";
 import { runSweep, type SweepReport } from "../sweep/run-sweep.js";
 import type { SweepStateStore } from "../sweep/sweep-state.js";
 import type { AccountConnections } from "./account-connections.js";
-import { type KubeObject, keyText, type ObjectKey } from "./cluster.js";
-import { clusterSweepState } from "./cluster-sweep-state.js";
+import { ClusterError, type KubeObject, keyText, type ObjectKey } from "./cluster.js";
+import { clusterSweepState, SweepStateConflict, SweepStateUnwritable } from "./cluster-sweep-state.js";
 import type { ControllerContext } from "./context.js";
 import { emitEvent, errorKind, sweepEndedEvent, sweepStartedEvent } from "./events.js";
 import { retryDelayMs } from "./policy-plan.js";
-import { sweepPolicy } from "./policy-sweep.js";
+import { emptyReport, sweepPolicy } from "./policy-sweep.js";
 import { keyOf } from "./resources.js";
 import { nextSweepTime } from "./schedule.js";
 import { SweepStatusWriter } from "./sweep-status.js";
@@ -21,8 +21,11 @@ import { SweepStatusWriter } from "./sweep-status.js";
 // connection and rate budget, account-connections.ts). A sweep is cancelled when its policy
 // changes (a new generation, suspension, deletion) or the operator stops; the sweep engine then
 // checkpoints within its CANCEL_GRACE, and the next sweep (here, or on the next leader) resumes it.
-// When a sweep ended, the runner writes its status and Event and asks for a reconcile of the
-// policy, which decides what comes next.
+// A replica that lost its leader Lease stops its sweeps at once instead (`now`): items in flight
+// are aborted without the grace, and the runner writes nothing more about them, since another
+// replica may lead already. When a sweep ended, the runner writes its status and Event (also when
+// it could not start, so that the policy says why) and asks for a reconcile of the policy, which
+// decides what comes next.
 
 /** What a sweep needs: the policy and its account as parsed from the cache. */
 export interface SweepStart {
@@ -58,8 +61,12 @@ export interface RunningSweep {
   readonly uid: string;
   readonly generation: number;
   readonly cancelled: boolean;
-  /** Cancels the sweep; `restart` asks for a sweep of the new generation at once after it. */
-  cancel(reason: string, options?: { restart?: boolean }): void;
+  /**
+   * Cancels the sweep; `restart` asks for a sweep of the new generation at once after it. `now`
+   * aborts items in flight without the grace, and nothing more is written about the sweep (no
+   * status, no Event): for a replica that lost its leader Lease. It may follow a cancel without.
+   */
+  cancel(reason: string, options?: { restart?: boolean; now?: boolean }): void;
   /** Resolves when the sweep stopped and its status, state and connection were dealt with. */
   readonly done: Promise<void>;
 }
@@ -75,9 +82,12 @@ export interface SweepRunnerOptions {
 export const START_RETRY_MS = 5_000;
 
 const SHUTDOWN = "the operator is shutting down; the sweep resumes where it stopped on the next leader";
+const LOST_LEASE = "this replica lost its leader Lease; the replica that leads now resumes the sweep";
 
 interface Entry extends RunningSweep {
   controller: AbortController;
+  /** Aborted by cancel({ now: true }). */
+  stopNow: AbortController;
   restart: boolean;
 }
 
@@ -119,6 +129,7 @@ export class SweepRunner {
     const key = keyOf(start.object);
     if (this.stopping || this.running.has(keyText(key))) return undefined;
     const controller = new AbortController();
+    const stopNow = new AbortController();
     let resolveDone = (): void => undefined;
     const done = new Promise<void>((resolve) => {
       resolveDone = resolve;
@@ -128,14 +139,17 @@ export class SweepRunner {
       uid: start.object.metadata.uid ?? "",
       generation: start.policy.metadata.generation ?? 1,
       controller,
+      stopNow,
       restart: false,
       get cancelled() {
         return controller.signal.aborted;
       },
       cancel(reason, options = {}) {
-        if (controller.signal.aborted) return;
-        entry.restart = options.restart === true;
-        controller.abort(new Error(reason));
+        if (!controller.signal.aborted) {
+          entry.restart = options.restart === true;
+          controller.abort(new Error(reason));
+        }
+        if (options.now && !stopNow.signal.aborted) stopNow.abort(new Error(reason));
       },
       done,
     };
@@ -162,11 +176,16 @@ export class SweepRunner {
     return unwritten.sweepId;
   }
 
-  /** Starts no more sweeps, cancels the running ones and waits at most `graceMs` for them. */
-  async stop(graceMs: number): Promise<void> {
+  /**
+   * Starts no more sweeps, cancels the running ones and waits at most `graceMs` for them; resolves
+   * with the policies ("namespace/name") whose sweeps had not stopped by then. With `now` (a lost
+   * leader Lease) the sweeps stop at once, also sweeps that an earlier stop() is winding down.
+   */
+  async stop(graceMs: number, options: { now?: boolean } = {}): Promise<string[]> {
     this.stopping = true;
     const entries = [...this.running.values()];
-    for (const entry of entries) entry.cancel(SHUTDOWN);
+    if (options.now) this.stopNow();
+    else for (const entry of entries) entry.cancel(SHUTDOWN);
     // Real time: the deadline is the pod's termination grace period, which the kubelet measures so.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -178,6 +197,13 @@ export class SweepRunner {
     const left = [...this.running.values()].map((e) => keyText(e.key));
     if (left.length > 0)
       this.ctx.logger.warn({ policies: left }, "sweeps still stopping at the shutdown deadline");
+    return left;
+  }
+
+  /** Starts no more sweeps and stops the running ones at once (a lost leader Lease). */
+  stopNow(): void {
+    this.stopping = true;
+    for (const entry of this.running.values()) entry.cancel(LOST_LEASE, { now: true });
   }
 
   private async sweep(entry: Entry, start: SweepStart): Promise<void> {
@@ -187,10 +213,54 @@ export class SweepRunner {
     const signal = entry.controller.signal;
     const policyText = keyText(key);
     const accountKey = { namespace: key.namespace, name: policy.spec.accountRef.name };
+    const target = policy.spec.target;
     let end: SweepEnd = { key, uid, generation, result: undefined, failures: start.failures, restart: false };
     let releaseSlot: (() => void) | undefined;
     let lease: ReturnType<AccountConnections["use"]>;
     let state: SweepStateStore | undefined;
+    const status = new SweepStatusWriter(ctx, { key, uid, generation, requestedAt: start.requestedAt });
+    // Set again once the sweep has its place on the account: a wait for one is not part of it.
+    let startedAt = new Date(ctx.clock.now());
+
+    /** Writes how the sweep ended (status, Event) unless this replica lost its Lease meanwhile. */
+    const conclude = async (report: SweepReport): Promise<void> => {
+      const result = report.summary.result;
+      const failures = result === "Failed" ? start.failures + 1 : 0;
+      end = { ...end, result, failures };
+      if (entry.stopNow.signal.aborted) {
+        // Another replica may lead already: the policy's status and Events are its to write now.
+        ctx.logger.info(
+          { policy: policyText, sweepId: report.summary.sweepId, result },
+          "sweep stopped at once because the leader Lease was lost; its status is left to the new leader",
+        );
+        return;
+      }
+      const now = new Date(ctx.clock.now());
+      const next = this.nextSweep(policy, now, startedAt, failures);
+      ctx.metrics.setNextSweepTime(key, next?.getTime());
+      const write = () => status.ended(report, next, policy.spec.limits.approvalAbove);
+      try {
+        await write();
+        end = { ...end, statusSweepId: report.summary.sweepId };
+      } catch (writeError) {
+        ctx.logger.warn(
+          { policy: policyText, error: errorKind(writeError) },
+          "could not write the sweep's final status; the next reconcile tries again",
+        );
+        this.unwritten.set(policyText, { uid, sweepId: report.summary.sweepId, write });
+      }
+      const why = signal.aborted ? reasonOf(signal) : undefined;
+      void emitEvent(ctx, sweepEndedEvent(object, report, target, why));
+    };
+
+    /** The sweep could not start (its state could not be opened): say so on the policy. */
+    const couldNotStart = async (error: unknown): Promise<void> => {
+      ctx.logger.error({ policy: policyText, error: errorKind(error) }, "the sweep could not start");
+      const swept = { ...policy, metadata: { ...policy.metadata, generation } };
+      const message = couldNotStartMessage(error, retryDelayMs(start.failures + 1));
+      await conclude(emptyReport("Failed", swept, accountKey, startedAt, new Date(ctx.clock.now()), message));
+    };
+
     try {
       releaseSlot = await this.connections.slot(accountKey, signal);
       lease = this.connections.use(accountKey);
@@ -199,10 +269,13 @@ export class SweepRunner {
         ctx.enqueue("ZendeskAccount", accountKey);
         return;
       }
-      state = await this.sweepState(key, uid);
-      const target = policy.spec.target;
-      const status = new SweepStatusWriter(ctx, { key, uid, generation, requestedAt: start.requestedAt });
-      const startedAt = new Date(ctx.clock.now());
+      startedAt = new Date(ctx.clock.now());
+      try {
+        state = await this.sweepState(key, uid);
+      } catch (error) {
+        if (!signal.aborted) await couldNotStart(error);
+        return;
+      }
       const announce: SweepObserver = {
         sweepStarted: (identity, matched) => {
           status.started({
@@ -239,8 +312,12 @@ export class SweepRunner {
         audit: ctx.audit,
         observer,
         ...(start.approval ? { approval: start.approval } : {}),
-        onProgress: (progress) => status.progress(progress),
+        // Nothing more reaches the status once the Lease is lost.
+        onProgress: (progress) => {
+          if (!entry.stopNow.signal.aborted) status.progress(progress);
+        },
         signal,
+        stopNow: entry.stopNow.signal,
         clock: ctx.clock,
       });
       if (error) {
@@ -249,31 +326,13 @@ export class SweepRunner {
           "the sweep engine stopped on an unexpected error",
         );
       }
-      const result = report.summary.result;
-      const failures = result === "Failed" ? start.failures + 1 : 0;
-      end = { ...end, result, failures };
-      const now = new Date(ctx.clock.now());
-      const next = this.nextSweep(policy, now, startedAt, failures);
-      ctx.metrics.setNextSweepTime(key, next?.getTime());
-      const write = () => status.ended(report, next, policy.spec.limits.approvalAbove);
-      try {
-        await write();
-        end = { ...end, statusSweepId: report.summary.sweepId };
-      } catch (writeError) {
-        ctx.logger.warn(
-          { policy: policyText, error: errorKind(writeError) },
-          "could not write the sweep's final status; the next reconcile tries again",
-        );
-        this.unwritten.set(policyText, { uid, sweepId: report.summary.sweepId, write });
-      }
-      const why = signal.aborted ? reasonOf(signal) : undefined;
-      void emitEvent(ctx, sweepEndedEvent(object, report, target, why));
+      await conclude(report);
       const c = report.summary.counts;
       ctx.logger.info(
         {
           policy: policyText,
           sweepId: report.summary.sweepId,
-          result,
+          result: report.summary.result,
           matched: c.matched,
           acted: c.acted,
           skipped: c.skipped,
@@ -281,14 +340,11 @@ export class SweepRunner {
           resumed: report.resumed,
           ...(report.preview ? { previewId: report.preview.id } : {}),
         },
-        `sweep ended: ${result}`,
+        `sweep ended: ${report.summary.result}`,
       );
     } catch (error) {
-      if (!signal.aborted) {
-        // The sweep could not start (its state ConfigMap could not be read or written, say).
-        ctx.logger.error({ policy: policyText, error: errorKind(error) }, "the sweep could not run");
-        end = { ...end, result: "Failed", failures: start.failures + 1 };
-      }
+      // Not expected (sweepPolicy reports rather than throws); a cancelled wait for a slot lands here.
+      if (!signal.aborted && end.result === undefined) await couldNotStart(error).catch(() => undefined);
     } finally {
       await state?.close().catch(() => undefined);
       await lease?.release();
@@ -321,3 +377,25 @@ function reasonOf(signal: AbortSignal): string {
   const reason = signal.reason;
   return reason instanceof Error ? reason.message : String(reason ?? "it was cancelled");
 }
+
+/**
+ * Why a sweep could not start, for status.lastSweep.message: what failed and what to do. Messages of
+ * the sweep state and the API server name objects and permissions, never Zendesk data.
+ */
+function couldNotStartMessage(error: unknown, retryMs: number): string {
+  const minutes = Math.round(retryMs / 60_000);
+  const retry = `Nothing was changed; Hush tries again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`} (longer after each failure, up to an hour).`;
+  if (error instanceof SweepStateUnwritable || error instanceof SweepStateConflict) {
+    const forbidden = error.cause instanceof ClusterError && error.cause.kind === "Forbidden";
+    const grant = forbidden
+      ? " Grant the operator's ServiceAccount get, create, update and delete on ConfigMaps in this namespace (its ClusterRole, deploy/10-rbac.yaml)."
+      : "";
+    return `The sweep could not start: ${sentence(error.message)}${grant} ${retry}`;
+  }
+  if (error instanceof ClusterError) {
+    return `The sweep could not start: the Kubernetes API server refused to open its state (${error.kind}: ${error.message}). ${retry}`;
+  }
+  return `The sweep could not start: opening its state failed (${errorKind(error)}); the operator's log says more. ${retry}`;
+}
+
+const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);

@@ -6,7 +6,7 @@ import {
 import { RateBudget } from "../zendesk/budget.js";
 import { ZendeskClient } from "../zendesk/client.js";
 import type { Clock } from "../zendesk/clock.js";
-import { ZendeskError } from "../zendesk/errors.js";
+import { RateLimitedError, TooManyJobsError, ZendeskError } from "../zendesk/errors.js";
 import type { RequestLogger } from "../zendesk/request-log.js";
 import { credentialsFromSecretData } from "../zendesk/secret-credentials.js";
 
@@ -103,6 +103,8 @@ export type CredentialCheck =
       ok: false;
       reason: "InvalidCredentials" | "Forbidden" | "Unreachable" | "RateLimited";
       message: string;
+      /** RateLimited: how long Zendesk asked to wait (Retry-After), when it said. */
+      retryAfterMs?: number;
     };
 
 /**
@@ -171,12 +173,16 @@ function failedCheck(error: unknown): CredentialCheck {
           "Zendesk refused access (403): the token lacks a scope or the account restricts API access; grant read and write access to the token's user.",
       };
     case "RateLimited":
-    case "TooManyJobs":
+    case "TooManyJobs": {
+      const wait =
+        error instanceof RateLimitedError || error instanceof TooManyJobsError ? error.retryAfterMs : null;
       return {
         ok: false,
         reason: "RateLimited",
         message: "Zendesk's rate limit is exhausted right now (429); the check is tried again later.",
+        ...(wait !== null && wait > 0 ? { retryAfterMs: wait } : {}),
       };
+    }
     case "NotFound":
       return {
         ok: false,

@@ -32,6 +32,13 @@ export interface ExecuteInput {
    * that what they changed is recorded) before they are aborted (and redone next time).
    */
   signal?: AbortSignal;
+  /**
+   * Stops the sweep at once: no new items, and items in flight are aborted without a grace. For a
+   * process that is losing the right to write (the operator lost its leader Lease: another replica
+   * may take the sweep over any moment). Safe because an aborted item is journalled as taken, not
+   * done, and the next run redoes it idempotently (recover.ts).
+   */
+  stopNow?: AbortSignal;
   clock: Clock;
   graceMs?: number;
 }
@@ -52,13 +59,21 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const queue = new IdQueue(input.source(stop.signal));
   let cancelled = false;
   const cancel = (): void => {
+    if (cancelled) return;
     cancelled = true;
     queue.close();
+    if (stop.signal.aborted) return;
     input.clock.sleep(input.graceMs ?? CANCEL_GRACE_MS, ended.signal).then(
       () => stop.abort(input.signal?.reason),
       () => undefined,
     );
   };
+  const cancelNow = (): void => {
+    stop.abort(input.stopNow?.reason);
+    cancel();
+  };
+  if (input.stopNow?.aborted) cancelNow();
+  else input.stopNow?.addEventListener("abort", cancelNow, { once: true });
   if (input.signal?.aborted) cancel();
   else input.signal?.addEventListener("abort", cancel, { once: true });
   const feed = new Feed(queue, input.seen, input.limit, () => cancelled || stop.signal.aborted);
@@ -69,6 +84,9 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
       const ids = await feed.next(input.batchSize);
       if (ids.length === 0) return;
       await input.claim(ids);
+      // Stopped while the claim was written (a journal write can take seconds): do not begin. The
+      // items are journalled as taken, so the next run redoes them.
+      if (stop.signal.aborted) return;
       let outcomes: ItemOutcome[];
       try {
         outcomes = await input.act(ids, stop.signal);
@@ -92,6 +110,7 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
     await Promise.all(workers);
   } finally {
     input.signal?.removeEventListener("abort", cancel);
+    input.stopNow?.removeEventListener("abort", cancelNow);
     ended.abort();
     // A page fetched ahead is not needed any more.
     stop.abort(new SweepStopped());

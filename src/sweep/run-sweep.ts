@@ -64,6 +64,8 @@ export interface SweepRequest {
   /** A preview id the user approved (hush.dev/approve). */
   approval?: string;
   signal?: AbortSignal;
+  /** Aborts items in flight at once, without the cancellation's grace (execute.ts); abort `signal` too. */
+  stopNow?: AbortSignal;
   /** Default: the client's clock. */
   clock?: Clock;
   /** Default spec.concurrency. */
@@ -261,6 +263,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepReport> {
     concurrency: request.concurrency ?? policy.spec.concurrency,
     batchSize: plan.batchSize,
     ...(signal ? { signal } : {}),
+    ...(request.stopNow ? { stopNow: request.stopNow } : {}),
     clock,
     claim: (ids) => journal(() => state.markTaken(ids)),
     act: async (ids, stop) => {

@@ -1,7 +1,12 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { OPERATOR_USAGE, operatorCommand } from "../../src/cli/operator.js";
+import { describe, expect, it, vi } from "vitest";
+import { OPERATOR_USAGE, operatorCommand, runOperatorCli } from "../../src/cli/operator.js";
 import { OPERATOR_FLAGS } from "../../src/controller/config.js";
 import { createFakeCluster } from "../controller/fake-cluster.js";
 
@@ -65,7 +70,7 @@ Run "hush operator --help" for the flags and their environment variables.
         createControllers: () => ({
           account: async () => ({}),
           policy: async () => ({}),
-          stop: async () => {},
+          stop: async () => ({ sweepsRunning: [] }),
         }),
         logDestination: { write: () => undefined },
         processMetrics: false,
@@ -73,6 +78,40 @@ Run "hush operator --help" for the flags and their environment variables.
     });
     stop.abort();
     expect(await code).toBe(0);
+  });
+
+  it("ends the process with 1 at once, not when the event loop drains, when the operator fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hush-operator-cli-"));
+    const kubeconfig = join(dir, "kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    // The metrics port is taken: the operator cannot start.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const exits: number[] = [];
+    try {
+      const code = await runOperatorCli(
+        ["--kubeconfig", kubeconfig, "--leader-elect=false", `--metrics-bind-address=127.0.0.1:${port}`],
+        (c) => exits.push(c),
+      );
+      expect(code).toBe(1);
+      expect(exits).toEqual([1]);
+      expect(stderr.mock.calls.map(([text]) => String(text)).join("")).toContain("HUSH_METRICS_BIND_ADDRESS");
+    } finally {
+      stderr.mockRestore();
+      await new Promise((resolve) => blocker.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is a command of bin/hush", () => {

@@ -178,6 +178,26 @@ describe("the ZendeskAccount reconciler", () => {
     );
   });
 
+  it("asks again when Zendesk's Retry-After says, not sooner, when the check is rate limited", async () => {
+    const h = await harness();
+    // Longer than the client waits by itself (2 minutes): the 429 comes back to the reconciler.
+    await s.current.inspect("PUT", "/__sim/faults", {
+      rateLimitStorm: "1h",
+      rateLimitStormRetryAfterSeconds: 900,
+    });
+    try {
+      await createAccount(h, s.current);
+      await h.drain();
+      expect(readyOf(h, "ZendeskAccount", "acme")).toBe("False/RateLimited");
+      expect(h.reconciled.filter((r) => r.error)).toEqual([]);
+      expect(h.delayed.filter((d) => d.kind === "ZendeskAccount").map((d) => d.at - h.clock.now())).toEqual([
+        900_000,
+      ]);
+    } finally {
+      await s.current.inspect("PUT", "/__sim/faults", { rateLimitStorm: 0 });
+    }
+  });
+
   it("reports an invalid spec that only the operator's checks catch", async () => {
     const h = await harness();
     await h.cluster.create(secretObject("acme-zendesk", adminCredentials(s.current)));

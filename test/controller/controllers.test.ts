@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ClusterError } from "../../src/controller/cluster.js";
 import { sweepStateName } from "../../src/controller/cluster-sweep-state.js";
 import { isoSeconds } from "../../src/controller/conditions.js";
 import { useSimulator } from "../support/sim.js";
@@ -143,6 +144,30 @@ describe("the operator's controllers", () => {
     expect(lastState).toBeLessThan(removed);
   });
 
+  it("retry a finalizer patch that meets a newer policy (Conflict) quietly, as no failure", async () => {
+    const h = await ready();
+    await h.cluster.create(policyObject("p", { schedule: { cron: "0 3 * * *" } }));
+    await h.drain();
+    // The cached policy is older than the server's (a status write not seen yet): the patch,
+    // which carries the cached resourceVersion, is refused.
+    h.cluster.failNext(
+      "mergePatch",
+      new ClusterError(
+        "Conflict",
+        409,
+        "the object has been modified; please apply your changes to the latest version and try again",
+      ),
+      { kind: "RedactionPolicy" },
+    );
+    await h.cluster.delete("RedactionPolicy", key("p"));
+    await h.drain();
+    expect(h.cluster.peek("RedactionPolicy", key("p"))!.metadata.finalizers).toEqual(["hush.dev/sweep"]);
+    await h.advance(250);
+    expect(h.cluster.peek("RedactionPolicy", key("p"))).toBeUndefined();
+    expect(h.reconciled.filter((r) => r.error)).toEqual([]);
+    expect(h.logs.filter((line) => line.includes("reconciling the policy failed"))).toEqual([]);
+  });
+
   it("resume an unfinished sweep after a restart (a new leader), with no ticket written twice", async () => {
     const h = await ready();
     const tag = newTag();
@@ -181,6 +206,38 @@ describe("the operator's controllers", () => {
     expect([...handled].sort()).toEqual([...ids].sort());
     expect(await ticketUpdates()).toBe(updatesBefore + ids.length);
     for (const id of ids) expect(await ticketTags(s.current, id)).toContain("hush-redacted");
+  });
+
+  it("resume an unfinished sweep after a restart even when the new leader reconciles the policy before its account", async () => {
+    const h = await ready();
+    const tag = newTag();
+    const ids = await createTickets(s.current, 6, tag);
+    await s.current.inspect("PUT", "/__sim/settings", { searchIndexLagMs: 60 * 60_000 });
+    const recordsBefore = h.audit.records.length;
+    h.audit.holdAfter(recordsBefore + 2);
+    await h.cluster.create(
+      policyObject(
+        "p",
+        { query: `type:ticket tags:${tag}`, schedule: { cron: "0 3 * * *" } },
+        { "hush.dev/requested-at": "1" },
+      ),
+    );
+    await h.until("the sweep is mid-way", () => h.audit.held > 0);
+    const firstId = policyStatus(h).currentSweep.sweepId;
+    const restarting = h.restart();
+    h.audit.open();
+    await restarting;
+    expect(policyStatus(h).lastSweep.result).toBe("Cancelled");
+
+    // The new leader reconciles the policy first: its account is Ready in the cache, but this
+    // process has not connected it yet, so the policy waits; the resume must not be forgotten.
+    expect(await h.reconcile("RedactionPolicy", "p")).toEqual({ requeueAfterMs: 5_000 });
+    await h.until("the resumed sweep ended", () => policyStatus(h).totals.sweeps === 2);
+    const status = policyStatus(h);
+    expect(status.lastSweep).toMatchObject({ result: "Succeeded", sweepId: firstId });
+    expect(status.totals.acted).toBe(ids.length);
+    const handled = h.audit.records.slice(recordsBefore).map((r) => r.item.id);
+    expect([...handled].sort()).toEqual([...ids].sort());
   });
 
   it("never put credentials or Zendesk data in status, Events or logs", async () => {

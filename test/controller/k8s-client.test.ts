@@ -3,13 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { isNotFound } from "../../src/controller/cluster.js";
-import {
-  createClusterApi,
-  type KubeClusterApi,
-  microTime,
-  truncateNote,
-} from "../../src/controller/k8s-client.js";
+import { isNotFound, microTime } from "../../src/controller/cluster.js";
+import { createClusterApi, type KubeClusterApi, truncateNote } from "../../src/controller/k8s-client.js";
 import { NotServedError } from "../../src/controller/k8s-errors.js";
 
 // The client's requests as a local HTTP server sees them; test/e2e/k8s-client.test.ts checks the
@@ -77,7 +72,7 @@ const notFound = (name: string) => ({
   details: { name, kind: "configmaps" },
 });
 
-describe("microTime", () => {
+describe("microTime (Event and Lease times)", () => {
   it("writes six fractional digits, as metav1.MicroTime requires", () => {
     expect(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678) + 0.9)).toBe("2026-01-02T03:04:05.678900Z");
     expect(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 0))).toBe("2026-01-02T03:04:05.000000Z");

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ClusterApi, LeaseObject } from "../../src/controller/cluster.js";
-import { createLeaderElector, type LeaderElector, microTime } from "../../src/controller/leader-election.js";
+import { type ClusterApi, type LeaseObject, microTime } from "../../src/controller/cluster.js";
+import { createLeaderElector, type LeaderElector } from "../../src/controller/leader-election.js";
 import type { Clock } from "../../src/zendesk/clock.js";
 import { createFakeCluster, type FakeCluster } from "./fake-cluster.js";
 import { ManualClock, settle } from "./manual-clock.js";
@@ -64,6 +64,33 @@ function hangable(fake: FakeCluster): { api: ClusterApi; hang(on: boolean): void
     },
   });
   return { api, hang: (on) => (hanging = on) };
+}
+
+/** The fake API server whose reads can be held back and answered later, as over a slow network. */
+function slowReads(fake: FakeCluster): { api: ClusterApi; hold(on: boolean): void; answer(): void } {
+  let holding = false;
+  let waiting: (() => void)[] = [];
+  const api = new Proxy(fake, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+      if (property !== "get") return call;
+      return async (...args: unknown[]) => {
+        if (holding) await new Promise<void>((resolve) => waiting.push(resolve));
+        return call(...args);
+      };
+    },
+  });
+  return {
+    api,
+    hold: (on) => (holding = on),
+    answer() {
+      const woken = waiting;
+      waiting = [];
+      for (const wake of woken) wake();
+    },
+  };
 }
 
 describe("leader election", () => {
@@ -232,6 +259,41 @@ describe("leader election", () => {
     ]);
   });
 
+  it("writes nothing for a renewal whose read answers only after the renew deadline", async () => {
+    const { clock, fake, log, start } = setup();
+    const slow = slowReads(fake);
+    const a = start("pod-a", { api: slow.api });
+    await settle();
+    slow.hold(true);
+    await clock.advance(10 * SECOND);
+    expect(await a.ended).toBe("lost");
+    const writes = fake.writeLog.filter((w) => w.kind === "Lease").length;
+
+    // The reads come back now: a renewal here would keep a standby waiting for a leader that is gone.
+    slow.hold(false);
+    slow.answer();
+    await settle();
+    expect(fake.writeLog.filter((w) => w.kind === "Lease").length).toBe(writes);
+    expect(log.slice(-1)).toEqual(["pod-a stopped leading: lost"]);
+  });
+
+  it("releases a Lease that still names it when stopped with release after it was lost", async () => {
+    const { clock, fake, start, lease } = setup();
+    const { api, hang } = hangable(fake);
+    const a = start("pod-a", { api });
+    await settle();
+    hang(true);
+    await clock.advance(10 * SECOND);
+    expect(await a.ended).toBe("lost");
+    expect(lease()!.spec.holderIdentity).toBe("pod-a");
+
+    // The work stopped; the API server answers again: hand the Lease over rather than let it expire.
+    hang(false);
+    await a.elector.stop({ release: true });
+    expect(lease()!.spec.holderIdentity).toBeUndefined();
+    expect(lease()!.spec.leaseDurationSeconds).toBe(1);
+  });
+
   it("stops leading at once when the Lease names another holder", async () => {
     const { fake, clock, log, start, lease } = setup();
     const a = start("pod-a");
@@ -267,11 +329,5 @@ describe("leader election", () => {
     expect(lease()).toEqual(before);
     expect(a.elector.leading).toBe(true);
     expect(log).not.toContain("pod-b stopped leading: stopped");
-  });
-});
-
-describe("microTime", () => {
-  it("writes six fractional digits, as metav1.MicroTime", () => {
-    expect(microTime(Date.UTC(2026, 10, 24, 10, 0, 0, 123))).toBe("2026-11-24T10:00:00.123000Z");
   });
 });

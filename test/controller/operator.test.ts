@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubeObject, LeaseObject, ObjectKey } from "../../src/controller/cluster.js";
@@ -39,6 +41,7 @@ function standInControllers(log: string[]) {
   const contexts: ControllerContext[] = [];
   const stops: number[] = [];
   let onStop: (() => Promise<void>) | undefined;
+  let sweepsRunning: string[] = [];
   const create = (ctx: ControllerContext): Controllers => {
     contexts.push(ctx);
     return {
@@ -50,10 +53,11 @@ function standInControllers(log: string[]) {
         log.push(`reconcile policy ${key.name}`);
         return {};
       },
-      stop: async (graceMs: number) => {
+      stop: async (graceMs: number, options = {}) => {
         stops.push(graceMs);
-        log.push(`controllers stop (${graceMs} ms)`);
+        log.push(`controllers stop (${graceMs} ms${options.now ? ", at once" : ""})`);
         await onStop?.();
+        return { sweepsRunning };
       },
     };
   };
@@ -63,6 +67,10 @@ function standInControllers(log: string[]) {
     stops,
     whileStopping(fn: () => Promise<void>) {
       onStop = fn;
+    },
+    /** The sweeps stop() reports as still running at its deadline. */
+    leaveRunning(policies: string[]) {
+      sweepsRunning = policies;
     },
   };
 }
@@ -319,22 +327,63 @@ describe("leader election in the operator", () => {
     expect(fake.peek<LeaseObject>("Lease", LEASE)!.spec.holderIdentity).toBe("pod-b");
   });
 
-  it("stops all work and exits with 1 when the Lease is lost, giving sweeps until a standby may lead", async () => {
+  it("stops all work at once and exits with 1 when the Lease is lost, giving sweeps until a standby may lead", async () => {
     const clock = new ManualClock();
     const fake = createFakeCluster({ now: () => clock.now() });
-    const { operator, controllers, logLines } = await setup({
+    const { operator, controllers, log, logLines } = await setup({
       fake,
       clock,
       flags: [...electing, "--identity=pod-a"],
     });
     expect(operator.leading).toBe(true);
+    controllers.whileStopping(async () => {
+      // While the sweeps unwind, this replica already says it does not lead.
+      const { body } = await get(`${operator.metricsUrl}/metrics`);
+      log.push(body.includes("hush_controller_leader 0") ? "leader gauge 0" : "leader gauge still 1");
+    });
     fake.setUnavailable(true);
     await clock.advance(10_000);
     expect(await operator.done).toBe(1);
     expect(controllers.stops).toEqual([5000]);
+    expect(log.filter((line) => !line.startsWith("reconcile"))).toEqual([
+      "controllers stop (5000 ms, at once)",
+      "leader gauge 0",
+    ]);
     expect(operator.readiness()).toEqual({ ready: false, reason: "the operator is shutting down" });
     expect(logLines.some((line) => line.includes("lost the leader Lease"))).toBe(true);
     await expect(fetch(`${operator.metricsUrl}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe("a lost Lease", () => {
+  it("ends the process with 1 by the deadline even when stopping hangs", async () => {
+    const clock = new ManualClock();
+    const fake = createFakeCluster({ now: () => clock.now() });
+    const { operator, controllers, logLines } = await setup({
+      fake,
+      clock,
+      flags: ["--leader-election-namespace=hush-system", "--identity=pod-a"],
+    });
+    let unblock = (): void => undefined;
+    controllers.whileStopping(
+      () =>
+        new Promise<void>((resolve) => {
+          unblock = resolve;
+        }),
+    );
+    fake.setUnavailable(true);
+    await clock.advance(10_000);
+    let code: number | undefined;
+    void operator.done.then((c) => {
+      code = c;
+    });
+    // The sweeps' deadline (lease duration minus renew deadline), plus 5 s for the rest.
+    await clock.advance(9_999);
+    expect(code).toBeUndefined();
+    await clock.advance(1);
+    expect(code).toBe(1);
+    expect(logLines.some((line) => line.includes("exiting anyway"))).toBe(true);
+    unblock();
   });
 });
 
@@ -367,7 +416,28 @@ describe("shutdown", () => {
     expect(await operator.done).toBe(0);
   });
 
-  it("still releases the Lease and exits when the controllers fail to stop", async () => {
+  it("leaves the Lease to expire, rather than release it, when a sweep has not stopped by the deadline", async () => {
+    const clock = new ManualClock();
+    const fake = createFakeCluster({ now: () => clock.now() });
+    const a = await setup({ fake, clock, flags: ["--identity=pod-a", "--shutdown-timeout=30s"] });
+    const b = await setup({ fake, clock, flags: ["--identity=pod-b"] });
+    a.controllers.leaveRunning([`${NS}/gdpr`]);
+    expect(await a.operator.stop()).toBe(0);
+    expect(fake.peek<LeaseObject>("Lease", LEASE)!.spec.holderIdentity).toBe("pod-a");
+    expect(
+      a.logLines.some((line) =>
+        line.includes("sweeps had not stopped by the deadline: the Lease is not released but left to expire"),
+      ),
+    ).toBe(true);
+
+    // No renewals any more: the standby takes over once the lease duration has passed, not before.
+    await clock.advance(14_000);
+    expect(b.operator.leading).toBe(false);
+    await clock.advance(6_000);
+    expect(b.operator.leading).toBe(true);
+  });
+
+  it("leaves the Lease to expire, and still exits, when the controllers fail to stop", async () => {
     const clock = new ManualClock();
     const fake = createFakeCluster({ now: () => clock.now() });
     const { operator, controllers, logLines } = await setup({ fake, clock, flags: ["--identity=pod-a"] });
@@ -375,10 +445,30 @@ describe("shutdown", () => {
       throw new Error("a sweep would not stop");
     });
     expect(await operator.stop()).toBe(0);
-    expect(fake.peek<LeaseObject>("Lease", LEASE)!.spec.holderIdentity).toBeUndefined();
+    expect(fake.peek<LeaseObject>("Lease", LEASE)!.spec.holderIdentity).toBe("pod-a");
     expect(logLines.some((line) => line.includes("stopping the controllers failed while stopping"))).toBe(
       true,
     );
+  });
+
+  it("stops the sweeps at once when the Lease is lost during a graceful shutdown", async () => {
+    const clock = new ManualClock();
+    const fake = createFakeCluster({ now: () => clock.now() });
+    const { operator, controllers, log, reconciled } = await setup({
+      fake,
+      clock,
+      flags: ["--identity=pod-a", "--shutdown-timeout=30s"],
+    });
+    reconciled();
+    controllers.whileStopping(async () => {
+      if (log.length > 1) return; // the second stop, below
+      // The sweeps take their grace; meanwhile the API server is gone past the renew deadline.
+      fake.setUnavailable(true);
+      await clock.advance(10_000);
+      fake.setUnavailable(false);
+    });
+    expect(await operator.stop()).toBe(0);
+    expect(log).toEqual(["controllers stop (30000 ms)", "controllers stop (0 ms, at once)"]);
   });
 
   it("exits with 1, giving the Lease up, when the controllers cannot be started", async () => {
@@ -396,6 +486,27 @@ describe("shutdown", () => {
     running.push(operator);
     expect(await operator.done).toBe(1);
     expect(fake.peek<LeaseObject>("Lease", LEASE)!.spec.holderIdentity).toBeUndefined();
+  });
+
+  it("names the flag and the environment variable when the metrics address cannot be bound", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const started = startOperator(
+        loadOperatorConfig(["--leader-elect=false", `--metrics-bind-address=127.0.0.1:${port}`], {
+          env: {},
+          hostname: "test",
+          pid: 1,
+        }),
+        { api: createFakeCluster(), logDestination: { write: () => undefined }, processMetrics: false },
+      );
+      await expect(started).rejects.toThrow(
+        `the metrics server cannot listen on 127.0.0.1:${port} (--metrics-bind-address, or HUSH_METRICS_BIND_ADDRESS in the environment)`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it("stops a standby without touching the Lease", async () => {

@@ -184,6 +184,7 @@ describe("the RedactionPolicy reconciler", () => {
     expect(preview).toMatch(/^g1-n4-[0-9a-f]{8}$/);
     expect(conditionsOf(status)).toEqual({
       Ready: "False/AwaitingApproval",
+      Stalled: "True/AwaitingApproval",
       AwaitingApproval: "True/ApprovalRequired",
     });
     expect(status.conditions.find((c: { type: string }) => c.type === "AwaitingApproval").message).toContain(

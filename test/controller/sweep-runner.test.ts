@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SweepResultKind } from "../../src/api/redaction-policy.js";
 import { ClusterError } from "../../src/controller/cluster.js";
+import { SweepStateUnwritable } from "../../src/controller/cluster-sweep-state.js";
 import type { SweepIdentity } from "../../src/sweep/evidence.js";
 import type { SweepReport, SweepRequest } from "../../src/sweep/run-sweep.js";
 import { memorySweepState } from "../../src/sweep/sweep-state.js";
@@ -33,7 +34,11 @@ interface FakeRun {
   readonly ended: boolean;
 }
 
-/** A sweep engine that starts (matching 10 items) and then does what the test says. */
+/**
+ * A sweep engine that starts (matching 10 items) and then does what the test says. It ends as
+ * Cancelled when cancelled (unless `ignoreCancel`: items in flight that take their grace), and
+ * always at once on stopNow.
+ */
 function fakeEngine(options: { ignoreCancel?: boolean } = {}) {
   const runs: FakeRun[] = [];
   let n = 0;
@@ -91,6 +96,7 @@ function fakeEngine(options: { ignoreCancel?: boolean } = {}) {
       };
       if (!options.ignoreCancel)
         request.signal?.addEventListener("abort", () => finish("Cancelled", processed), { once: true });
+      request.stopNow?.addEventListener("abort", () => finish("Cancelled", processed), { once: true });
       runs.push(run);
     });
   };
@@ -103,9 +109,17 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function setup(options: { maxSweepsPerAccount?: number; ignoreCancel?: boolean } = {}) {
+async function setup(
+  options: {
+    maxSweepsPerAccount?: number;
+    ignoreCancel?: boolean;
+    /** Opening a policy's sweep state throws this. */
+    stateFails?: () => Error;
+  } = {},
+) {
   const engine = fakeEngine(options);
   const states = new Map<string, ReturnType<typeof memorySweepState>>();
+  const opened: string[] = [];
   const h = await startHarness(s.current, {
     progressIntervalMs: 5_000,
     ...(options.maxSweepsPerAccount ? { maxSweepsPerAccount: options.maxSweepsPerAccount } : {}),
@@ -113,6 +127,8 @@ async function setup(options: { maxSweepsPerAccount?: number; ignoreCancel?: boo
       runSweep: engine.runSweep as never,
       sweepState: async (k) => {
         const id = `${k.namespace}/${k.name}`;
+        opened.push(id);
+        if (options.stateFails) throw options.stateFails();
         if (!states.has(id)) states.set(id, memorySweepState());
         return states.get(id)!;
       },
@@ -124,7 +140,7 @@ async function setup(options: { maxSweepsPerAccount?: number; ignoreCancel?: boo
   });
   await createAccount(h, s.current);
   await h.drain();
-  return { h, engine };
+  return { h, engine, opened };
 }
 
 /** Policy status documents as written, oldest first. */
@@ -249,13 +265,96 @@ describe("the sweep runner", () => {
     expect(engine.runs).toHaveLength(2);
   });
 
-  it("stop(graceMs) returns at the deadline when a sweep does not stop in time", async () => {
+  it("stop(graceMs) returns at the deadline when a sweep does not stop in time, naming it", async () => {
     const { h, engine } = await setup({ ignoreCancel: true });
     await h.cluster.create(sweepNow("p"));
     await h.until("the sweep started", () => engine.runs.length === 1);
-    await h.controllers.stop(20);
+    expect(await h.controllers.stop(20)).toEqual({ sweepsRunning: ["privacy/p"] });
     expect(engine.runs[0]!.ended).toBe(false);
     expect(h.logs.some((line) => line.includes("sweeps still stopping at the shutdown deadline"))).toBe(true);
+  });
+
+  it("stops sweeps at once when the Lease is lost, and writes nothing more about them", async () => {
+    const { h, engine } = await setup({ ignoreCancel: true });
+    await h.cluster.create(sweepNow("p"));
+    await h.until(
+      "the sweep started",
+      () => engine.runs.length === 1 && statusOf(h, "RedactionPolicy", "p")?.currentSweep,
+    );
+    const writes = statusWrites(h, "p").length;
+    const events = h.cluster.events.length;
+
+    expect(await h.controllers.stop(5_000, { now: true })).toEqual({ sweepsRunning: [] });
+    const run = engine.runs[0]!;
+    expect(run.ended).toBe(true);
+    expect(run.request.stopNow!.aborted).toBe(true);
+    expect(run.request.signal!.aborted).toBe(true);
+    await h.drain();
+    // The new leader writes this policy's status and Events from now on.
+    expect(statusWrites(h, "p").length).toBe(writes);
+    expect(h.cluster.events.length).toBe(events);
+    expect(statusOf(h, "RedactionPolicy", "p").currentSweep.sweepId).toBe(run.identity.sweepId);
+    expect(h.logs.some((line) => line.includes("its status is left to the new leader"))).toBe(true);
+  });
+
+  it("stops at once a sweep that a graceful stop is still waiting for when the Lease is lost meanwhile", async () => {
+    const { h, engine } = await setup({ ignoreCancel: true });
+    await h.cluster.create(sweepNow("p"));
+    await h.until("the sweep started", () => engine.runs.length === 1);
+    const graceful = h.controllers.stop(60_000);
+    await h.drain();
+    expect(engine.runs[0]!.ended).toBe(false);
+
+    await h.controllers.stop(0, { now: true });
+    expect(await graceful).toEqual({ sweepsRunning: [] });
+    expect(engine.runs[0]!.request.stopNow!.aborted).toBe(true);
+    expect(h.cluster.events.map((e) => e.reason)).not.toContain("SweepCancelled");
+  });
+
+  it("says on the policy why a sweep cannot open its state, and tries again with growing pauses", async () => {
+    const { h, engine, opened } = await setup({
+      stateFails: () =>
+        new SweepStateUnwritable(
+          "the sweep state of policy privacy/p (ConfigMap privacy/hush-sweep-p) exists but was not written by Hush; rename or delete that ConfigMap, Hush keeps the policy's sweep state under this name",
+        ),
+    });
+    await h.cluster.create(sweepNow("p"));
+    await h.until("the failure is written", () => statusOf(h, "RedactionPolicy", "p")?.lastSweep);
+    let status = statusOf(h, "RedactionPolicy", "p");
+    expect(status.lastSweep).toMatchObject({ result: "Failed", counts: { matched: 0, acted: 0 } });
+    expect(status.lastSweep.message).toBe(
+      "The sweep could not start: the sweep state of policy privacy/p (ConfigMap privacy/hush-sweep-p) exists but was not written by Hush; rename or delete that ConfigMap, Hush keeps the policy's sweep state under this name. Nothing was changed; Hush tries again in 1 minute (longer after each failure, up to an hour).",
+    );
+    expect(status.lastHandledRequestedAt).toBe("now");
+    const failed = h.cluster.events.filter((e) => e.reason === "SweepFailed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.type).toBe("Warning");
+    expect(failed[0]!.note).toContain("status.lastSweep.message says why");
+
+    // Ten minutes: tries at 1, 3 and 7 minutes (the pause doubles), never in a loop.
+    const attempts = () => opened.length - 1; // the first open looked for an unfinished sweep
+    expect(attempts()).toBe(1);
+    for (let t = 0; t < 60; t++) await h.advance(10_000);
+    expect(attempts()).toBe(4);
+    expect(h.cluster.events.filter((e) => e.reason === "SweepFailed")).toHaveLength(4);
+    status = statusOf(h, "RedactionPolicy", "p");
+    expect(status.lastSweep.message).toContain("Hush tries again in 8 minutes");
+    expect(engine.runs).toHaveLength(0);
+  });
+
+  it("names the missing permission when the API server forbids the sweep state", async () => {
+    const { h } = await setup({
+      stateFails: () =>
+        new SweepStateUnwritable(
+          "the sweep state of policy privacy/p could not be read (ConfigMap privacy/hush-sweep-p): Forbidden: configmaps is forbidden",
+          { cause: new ClusterError("Forbidden", 403, "configmaps is forbidden") },
+        ),
+    });
+    await h.cluster.create(sweepNow("p"));
+    await h.until("the failure is written", () => statusOf(h, "RedactionPolicy", "p")?.lastSweep);
+    expect(statusOf(h, "RedactionPolicy", "p").lastSweep.message).toContain(
+      "Grant the operator's ServiceAccount get, create, update and delete on ConfigMaps in this namespace",
+    );
   });
 
   it("keeps a final status the API server refused, and writes it on the next reconcile", async () => {

@@ -101,6 +101,25 @@ describe("checkCredentials", () => {
     await conn.close();
   });
 
+  it("reports a rate-limited check with the wait Zendesk asked for (Retry-After)", async () => {
+    await s.current.inspect("PUT", "/__sim/faults", {
+      rateLimitStorm: "1h",
+      rateLimitStormRetryAfterSeconds: 900,
+    });
+    try {
+      const { admin } = s.current.sim.describe()[0]!.credentials;
+      const conn = connect({ email: admin.email, token: admin.token });
+      expect(await checkCredentials(conn)).toMatchObject({
+        ok: false,
+        reason: "RateLimited",
+        retryAfterMs: 900_000,
+      });
+      await conn.close();
+    } finally {
+      await s.current.inspect("PUT", "/__sim/faults", { rateLimitStorm: 0 });
+    }
+  });
+
   it("reports an account nobody answers for as Unreachable", async () => {
     const port = await closedPort();
     const conn = connectAccount(
