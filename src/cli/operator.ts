@@ -22,7 +22,9 @@ export const OPERATOR_USAGE = `Usage: hush operator [flags]
 
 Runs the Kubernetes operator: reconciles ZendeskAccounts and RedactionPolicies, runs their sweeps
 in the background and writes their status and Events. Run two replicas: one leads (a Lease), the
-other waits and takes over within the lease duration.
+other waits. If the leader dies, the standby takes over in under 30 s with the defaults: the Lease
+expires --lease-duration (15s) after the leader's last renewal, and the standby tries every
+--retry-period (2s, plus jitter).
 
 Every flag can also be set with the environment variable shown; a flag wins over its variable.
 Durations are written as 15s, 500ms, 10m or 1m30s. Write boolean flags as --leader-elect=false.
@@ -37,7 +39,11 @@ synced, or a standby) on --metrics-bind-address. Logs JSON lines on stderr; with
 the audit records go to stdout, one {"auditRecord": ...} JSON object a line.
 
 SIGTERM or Ctrl-C stops taking work, lets running sweeps checkpoint for up to --shutdown-timeout,
-releases the Lease and exits 0; a second signal exits at once.
+and exits 0. It releases the Lease only when every sweep has stopped; otherwise it leaves the Lease
+to expire and logs the policies whose sweeps had not stopped. A second signal exits at once.
+
+A leader that loses the Lease stops its sweeps at once (the new leader redoes the items in flight)
+and exits 1 within --lease-duration minus --renew-deadline (5s by default).
 
 Exit codes: 0 stopped by a signal; 1 the Lease was lost (or the operator failed), so that
 Kubernetes restarts it as a standby; 2 a configuration problem (flags, environment, kubeconfig).`;
