@@ -6,6 +6,7 @@ import {
 } from "../controller/config.js";
 import { KubeConfigError } from "../controller/k8s-config.js";
 import { type OperatorDeps, runOperator } from "../controller/operator.js";
+import { withShutdownSignal } from "./shutdown-signal.js";
 
 // `hush operator`: the Kubernetes operator, the container's entry point (docs/operator.md). This
 // file only parses the configuration, wires signals and turns the outcome into an exit code.
@@ -96,28 +97,9 @@ export async function runOperatorCli(
   args: string[],
   exit: (code: number) => void = (code) => process.exit(code),
 ): Promise<number> {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    // A second signal does not wait for sweeps to checkpoint (128 + the signal's number).
-    if (signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let code: number;
-  try {
-    code = await operatorCommand(args, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      signal: controller.signal,
-    });
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  const code = await withShutdownSignal((signal) =>
+    operatorCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, signal }),
+  );
   // A replica that lost its Lease (or failed) ends now, not when the event loop happens to drain:
   // Kubernetes restarts it as a standby, and nothing it still holds open may write meanwhile.
   // Its log and audit lines are out already (written synchronously to stderr and stdout).

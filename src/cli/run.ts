@@ -7,6 +7,7 @@ import { createMetrics } from "../observability/metrics.js";
 import { type MetricsServer, startMetricsServer } from "../observability/metrics-server.js";
 import type { Clock } from "../zendesk/clock.js";
 import { parseRunArgs, RUN_USAGE, type RunArgs, RunUsageError } from "./run-args.js";
+import { withShutdownSignal } from "./shutdown-signal.js";
 
 // `hush run --dir DIR`: the controller loop without Kubernetes (src/local/loop.ts), with metrics
 // on HTTP, JSON logs on stderr, and status next to the files or on stdout. This file only wires
@@ -209,25 +210,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
 
 /** `hush run` as the CLI calls it: the process' streams, environment and signals. */
 export async function runRun(args: string[]): Promise<number> {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    // A second signal does not wait for sweeps to wind down (128 + the signal's number).
-    if (signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    return await runCommand(args, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      signal: controller.signal,
-    });
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  return withShutdownSignal((signal) =>
+    runCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, signal }),
+  );
 }
