@@ -401,6 +401,12 @@ class ClusterSweepState implements SweepStateStore {
             { cause: error },
           );
         }
+        if (this.clock.now() + delay > deadline && !isUnavailable(error)) {
+          throw new SweepStateUnwritable(
+            `the sweep state of policy ${keyText(this.policy)} could not be ${what === "read" ? "read" : "written"} (ConfigMap ${keyText(this.key)}): ${describe(error)} (still refused after ${Math.round(this.retryForMs / 1000)} s)`,
+            { cause: error },
+          );
+        }
         if (this.clock.now() + delay > deadline) {
           throw new SweepStateUnwritable(
             `the sweep state of policy ${keyText(this.policy)} could not be ${what === "read" ? "read" : "written"} for ${Math.round(this.retryForMs / 1000)} s because the Kubernetes API server is unavailable (${describe(error)}); the sweep stops, and resumes from its last saved state once the API server is back`,
@@ -594,8 +600,17 @@ function checkTicketId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) throw new TypeError(`invalid ticket id ${id}`);
 }
 
-/** What may fix itself by waiting: the API server restarting, overloaded, or out of reach. */
+/**
+ * What may fix itself by waiting: the API server restarting, overloaded, or out of reach. A server
+ * that has just started answers 401/403 for a moment, until its authorisation caches are loaded
+ * (seen with kube-apiserver 1.20 in the restart test); a real lack of permission still ends the
+ * sweep, only after the retry budget.
+ */
 const isTransient = (error: unknown): boolean =>
+  error instanceof ClusterError &&
+  (error.kind === "Unavailable" || error.kind === "Forbidden" || error.kind === "Unauthorized");
+
+const isUnavailable = (error: unknown): boolean =>
   error instanceof ClusterError && error.kind === "Unavailable";
 
 const describe = (error: unknown): string =>

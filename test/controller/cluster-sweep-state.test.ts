@@ -70,6 +70,16 @@ function virtualClock(): Clock & { sleeps: number[] } {
     },
   };
 }
+/** Time that jumps ahead at every pause, so retries run out their budget at once. */
+function instantClock(): Clock {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+}
 /** A process that stops at its first pause: its sleeps never end. */
 function frozenClock(): Clock & { stopped: boolean } {
   const clock = {
@@ -492,10 +502,25 @@ describe("cluster sweep state: writes", () => {
     expect(stored(api)).toBeUndefined();
   });
 
+  it("waits out a moment of 403s, as from an API server that has just restarted", async () => {
+    const api = createFakeCluster();
+    const forbidden = new ClusterError("Forbidden", 403, 'configmaps "hush-sweep-retention" is forbidden');
+    api.failNext("get", forbidden, { times: 2 });
+    const state = await clusterSweepState(api, policy, { clock: instantClock() });
+    await state.begin(checkpoint("s1"));
+    expect((await state.load())?.checkpoint.sweepId).toBe("s1");
+  });
+
   it("names the problem when it may not read or write ConfigMaps", async () => {
     const api = createFakeCluster();
-    api.failNext("get", new ClusterError("Forbidden", 403, 'configmaps "hush-sweep-retention" is forbidden'));
-    await expect(clusterSweepState(api, policy)).rejects.toThrow(
+    api.failNext(
+      "get",
+      new ClusterError("Forbidden", 403, 'configmaps "hush-sweep-retention" is forbidden'),
+      {
+        times: 1000,
+      },
+    );
+    await expect(clusterSweepState(api, policy, { clock: instantClock() })).rejects.toThrow(
       /could not be read \(ConfigMap privacy\/hush-sweep-retention\): Forbidden: configmaps .* is forbidden/,
     );
   });
