@@ -4,18 +4,15 @@ import type { Clock } from "../zendesk/clock.js";
 import type { RequestLogger } from "../zendesk/request-log.js";
 import { keyText, type ObjectKey } from "./cluster.js";
 import { Semaphore } from "./semaphore.js";
+import { type ConnectionLease, SharedConnection } from "./shared-connection.js";
+
+export type { ConnectionLease } from "./shared-connection.js";
 
 // One connection per account, shared by the sweeps of all its policies so that they share its
 // rate budget (ZENDESK_API.md 2.1-2.5), and a bound on how many of them sweep at once. The account
 // reconciler makes the connection (and replaces it when the account's spec or Secret changed);
 // the sweep runner borrows it. A replaced connection keeps serving the sweeps that borrowed it
 // and closes when the last of them gives it back, so a rotation never cuts a sweep short.
-
-/** A borrowed connection; give it back when the sweep ended. */
-export interface ConnectionLease {
-  connection: AccountConnection;
-  release(): Promise<void>;
-}
 
 export interface AccountConnectionsOptions {
   clock: Clock;
@@ -29,12 +26,9 @@ export interface AccountConnectionsOptions {
 }
 
 interface Held {
-  connection: AccountConnection;
+  shared: SharedConnection;
   /** What the connection was made from: the account's uid and generation, the Secrets' versions. */
   fingerprint: string;
-  users: number;
-  retired: boolean;
-  unwatch: (() => void) | undefined;
 }
 
 interface Entry {
@@ -44,8 +38,6 @@ interface Entry {
 
 export class AccountConnections {
   private readonly entries = new Map<string, Entry>();
-  /** Every connection not closed yet, current or retired. */
-  private readonly open = new Set<Held>();
   private readonly connect: typeof connectAccount;
 
   constructor(private readonly options: AccountConnectionsOptions) {
@@ -66,39 +58,27 @@ export class AccountConnections {
   ): { connection: AccountConnection; fresh: boolean } {
     const entry = this.entry(key);
     if (entry.current && entry.current.fingerprint === fingerprint)
-      return { connection: entry.current.connection, fresh: false };
-    this.retire(entry);
+      return { connection: entry.current.shared.connection, fresh: false };
+    void this.retire(entry);
     const connection = this.connect(account, secrets, {
       clock: this.options.clock,
       ...(this.options.requestLogger ? { requestLogger: this.options.requestLogger(key) } : {}),
     });
-    const held: Held = { connection, fingerprint, users: 0, retired: false, unwatch: undefined };
-    held.unwatch = this.options.watchBudget?.(key, connection);
-    entry.current = held;
-    this.open.add(held);
+    entry.current = {
+      shared: new SharedConnection(connection, this.options.watchBudget?.(key, connection)),
+      fingerprint,
+    };
     return { connection, fresh: true };
   }
 
   /** The account's current connection, if the account reconciler made one. */
   current(key: ObjectKey): AccountConnection | undefined {
-    return this.entries.get(keyText(key))?.current?.connection;
+    return this.entries.get(keyText(key))?.current?.shared.connection;
   }
 
   /** Borrows the current connection for one sweep; undefined when there is none. */
   use(key: ObjectKey): ConnectionLease | undefined {
-    const held = this.entries.get(keyText(key))?.current;
-    if (!held) return undefined;
-    held.users += 1;
-    let released = false;
-    return {
-      connection: held.connection,
-      release: async () => {
-        if (released) return;
-        released = true;
-        held.users -= 1;
-        if (held.retired && held.users === 0) await this.close(held);
-      },
-    };
+    return this.entries.get(keyText(key))?.current?.shared.borrow();
   }
 
   /**
@@ -116,15 +96,14 @@ export class AccountConnections {
   forget(key: ObjectKey): void {
     const entry = this.entries.get(keyText(key));
     if (!entry) return;
-    this.retire(entry);
+    void this.retire(entry);
     // The semaphore is kept while sweeps hold places in it, so that the bound still holds.
     if (entry.slots.active === 0) this.entries.delete(keyText(key));
   }
 
   /** Closes every connection no sweep uses; the others close when their sweeps give them back. */
   async closeAll(): Promise<void> {
-    for (const entry of this.entries.values()) this.retire(entry);
-    await Promise.all([...this.open].filter((h) => h.users === 0).map((h) => this.close(h)));
+    await Promise.all([...this.entries.values()].map((entry) => this.retire(entry)));
   }
 
   private entry(key: ObjectKey): Entry {
@@ -137,17 +116,10 @@ export class AccountConnections {
     return entry;
   }
 
-  private retire(entry: Entry): void {
+  /** The entry's connection serves no new sweep; resolves once it closed, or at once while in use. */
+  private retire(entry: Entry): Promise<void> {
     const held = entry.current;
-    if (!held) return;
     entry.current = undefined;
-    held.retired = true;
-    held.unwatch?.();
-    if (held.users === 0) void this.close(held);
-  }
-
-  private async close(held: Held): Promise<void> {
-    if (!this.open.delete(held)) return;
-    await held.connection.close().catch(() => undefined);
+    return held ? held.shared.retire() : Promise.resolve();
   }
 }

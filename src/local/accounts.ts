@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { SecretResource } from "../api/secret.js";
 import type { ZendeskAccount, ZendeskAccountStatus } from "../api/zendesk-account.js";
 import { Semaphore } from "../controller/semaphore.js";
+import { type ConnectionLease, SharedConnection } from "../controller/shared-connection.js";
 import { type AccountCheck, rateLimitStatusOf } from "../controller/status.js";
 import type { AccountConnection, checkCredentials, connectAccount } from "../sweep/connect.js";
 import type { Clock } from "../zendesk/clock.js";
@@ -33,14 +34,6 @@ export interface AccountDeps {
   onChecked?: (account: AccountRuntime, check: AccountCheck) => void;
 }
 
-/** A connection and the sweeps using it; a retired one closes when its last sweep ends. */
-interface Lease {
-  connection: AccountConnection;
-  users: number;
-  retired: boolean;
-  unwatch: (() => void) | undefined;
-}
-
 export class AccountRuntime {
   readonly semaphore: Semaphore;
   account: ZendeskAccount;
@@ -50,8 +43,7 @@ export class AccountRuntime {
   /** Why there is no connection (a missing Secret or key, an unusable spec), when there is none. */
   problem: AccountCheck | undefined;
   status: ZendeskAccountStatus | undefined;
-  private current: Lease | undefined;
-  private readonly leases = new Set<Lease>();
+  private current: SharedConnection | undefined;
   private lastCheck: { result: AccountCheck; at: number } | undefined;
   private checking: Promise<AccountCheck> | undefined;
 
@@ -91,7 +83,7 @@ export class AccountRuntime {
     if (fingerprint === this.fingerprint) return "same";
     const changed = this.fingerprint !== "" ? "changed" : "new";
     this.fingerprint = fingerprint;
-    this.retire();
+    void this.retire();
     this.lastCheck = undefined;
     this.problem = undefined;
     if (!resolved.ok) {
@@ -104,10 +96,7 @@ export class AccountRuntime {
         clock: this.deps.clock,
         ...(this.deps.requestLogger ? { requestLogger: this.deps.requestLogger(this.ref) } : {}),
       });
-      const lease: Lease = { connection, users: 0, retired: false, unwatch: undefined };
-      lease.unwatch = this.deps.watchBudget?.(this.ref, connection);
-      this.current = lease;
-      this.leases.add(lease);
+      this.current = new SharedConnection(connection, this.deps.watchBudget?.(this.ref, connection));
     } catch (error) {
       this.problem = { ok: false, reason: "InvalidSpec", message: (error as Error).message };
       this.deps.onChecked?.(this, this.problem);
@@ -157,20 +146,8 @@ export class AccountRuntime {
   }
 
   /** The connection for one sweep; call release when the sweep ended. */
-  use(): { connection: AccountConnection; release: () => Promise<void> } | undefined {
-    const lease = this.current;
-    if (!lease) return undefined;
-    lease.users += 1;
-    let released = false;
-    return {
-      connection: lease.connection,
-      release: async () => {
-        if (released) return;
-        released = true;
-        lease.users -= 1;
-        if (lease.retired && lease.users === 0) await this.closeLease(lease);
-      },
-    };
+  use(): ConnectionLease | undefined {
+    return this.current?.borrow();
   }
 
   /**
@@ -179,22 +156,14 @@ export class AccountRuntime {
    * the step in flight) on a connection that still works. At shutdown every sweep has ended.
    */
   async close(): Promise<void> {
-    this.retire();
-    await Promise.all([...this.leases].filter((l) => l.users === 0).map((l) => this.closeLease(l)));
+    await this.retire();
   }
 
-  private retire(): void {
-    const lease = this.current;
-    if (!lease) return;
+  /** The current connection serves no new sweep; resolves once it closed, or at once while in use. */
+  private retire(): Promise<void> {
+    const shared = this.current;
     this.current = undefined;
-    lease.retired = true;
-    lease.unwatch?.();
-    if (lease.users === 0) void this.closeLease(lease);
-  }
-
-  private async closeLease(lease: Lease): Promise<void> {
-    if (!this.leases.delete(lease)) return;
-    await lease.connection.close().catch(() => {});
+    return shared ? shared.retire() : Promise.resolve();
   }
 }
 
