@@ -39,11 +39,10 @@ export interface ControllerContext {
   audit: AuditSink;
   /** This replica (the pod's name): Events' reportingInstance. */
   identity: string;
-  /** Sweeps at once on one account, sharing its connection and rate budget; default 2. */
+  /** Sweeps at once on one account, sharing its connection and rate budget (--max-sweeps-per-account). */
   maxSweepsPerAccount: number;
   /** Least time between status writes of a running sweep's progress; default 5000. */
   progressIntervalMs: number;
 }
 
-export const DEFAULT_MAX_SWEEPS_PER_ACCOUNT = 2;
 export const DEFAULT_PROGRESS_INTERVAL_MS = 5_000;

@@ -59,7 +59,7 @@ function pickDetails(details: Record<string, unknown>): { name?: string; kind?: 
 }
 
 /** The kind of a failed response: the Status reason where it is more precise than the code. */
-export function kindOf(code: number | undefined, reason?: string): ClusterErrorKind {
+function kindOf(code: number | undefined, reason?: string): ClusterErrorKind {
   switch (reason) {
     case "NotFound":
       return "NotFound";
@@ -149,27 +149,19 @@ const TRANSIENT_NETWORK_CODES = new Set([
 /** TLS failures do not fix themselves: the kubeconfig's CA or the server's certificate is wrong. */
 const TLS_CODE = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
 
-/** The error codes of an error and its causes (fetch wraps the socket's error in `cause`). */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
+/**
+ * The string `field` ("code" or "name") of an error and of its causes, outermost first (fetch
+ * wraps the socket's error in `cause`).
+ */
+function causeStrings(error: unknown, field: "code" | "name"): string[] {
+  const found: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") codes.push(code);
+    const value = (current as Record<string, unknown>)[field];
+    if (typeof value === "string") found.push(value);
     current = (current as { cause?: unknown }).cause;
   }
-  return codes;
-}
-
-function errorNames(error: unknown): string[] {
-  const names: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
-    const name = (current as { name?: unknown }).name;
-    if (typeof name === "string") names.push(name);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return names;
+  return found;
 }
 
 /** client-node's ApiException (or anything shaped like it): a numeric HTTP code and a raw body. */
@@ -195,7 +187,7 @@ export function toClusterError(error: unknown): ClusterError {
       return clusterErrorFromResponse(statusCode, (error as { body?: unknown }).body);
     }
   }
-  const codes = errorCodes(error);
+  const codes = causeStrings(error, "code");
   const network = codes.find((code) => TRANSIENT_NETWORK_CODES.has(code));
   if (network !== undefined) {
     return new ClusterError(
@@ -212,7 +204,7 @@ export function toClusterError(error: unknown): ClusterError {
       `the Kubernetes API server's TLS certificate was refused (${tls}); check the kubeconfig's certificate-authority for this cluster`,
     );
   }
-  const names = errorNames(error);
+  const names = causeStrings(error, "name");
   if (names.includes("TimeoutError")) {
     return new ClusterError(
       "Unavailable",

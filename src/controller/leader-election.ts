@@ -122,20 +122,21 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       return "failed";
     }
     if (late?.aborted) return "failed";
+    /** The Lease as this replica writes it when it becomes the holder. */
+    const taken = (leaseTransitions: number): LeaseSpec => ({
+      holderIdentity: identity,
+      leaseDurationSeconds: leaseSeconds,
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+      leaseTransitions,
+    });
     if (!current) {
-      const spec: LeaseSpec = {
-        holderIdentity: identity,
-        leaseDurationSeconds: leaseSeconds,
-        acquireTime: microTime(now),
-        renewTime: microTime(now),
-        leaseTransitions: 0,
-      };
       try {
         const created = await api.create<LeaseObject>({
           apiVersion: "coordination.k8s.io/v1",
           kind: "Lease",
           metadata: { name: key.name, namespace: key.namespace },
-          spec,
+          spec: taken(0),
         });
         observe(created, clock.now());
         return "acquired";
@@ -156,13 +157,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     const spec: LeaseSpec =
       holder === identity
         ? { ...old, leaseDurationSeconds: leaseSeconds, renewTime: microTime(now) }
-        : {
-            holderIdentity: identity,
-            leaseDurationSeconds: leaseSeconds,
-            acquireTime: microTime(now),
-            renewTime: microTime(now),
-            leaseTransitions: (old.leaseTransitions ?? 0) + 1,
-          };
+        : taken((old.leaseTransitions ?? 0) + 1);
     try {
       const updated = await api.replace<LeaseObject>({ ...current, spec });
       observe(updated, clock.now());

@@ -484,7 +484,7 @@ function startSession(env: SessionEnv): Session {
  * acts on changed — generation (spec), annotations (approval, requested-at), deletion and
  * finalizers — or the object was replaced by a new one of the same name (uid).
  */
-export function wireEvents(
+function wireEvents(
   accounts: Informer,
   policies: Informer,
   enqueue: (kind: ReconciledKind, key: ObjectKey) => void,
@@ -558,7 +558,7 @@ function showAddress(address: BindAddress): string {
  * else (the log goes to stderr): streamAuditSink chains and checks each record, and this wraps
  * each of its lines.
  */
-export function jsonLinesAuditSink(output: NodeJS.WritableStream): AuditSink {
+function jsonLinesAuditSink(output: NodeJS.WritableStream): AuditSink {
   const wrapper = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       const line = chunk.toString().trimEnd();

@@ -29,7 +29,7 @@ import { START_RETRY_MS, type SweepEnd, type SweepRunner } from "./sweep-runner.
 // nothing new writes nothing. While a sweep runs, the sweep owns the status (sweep-status.ts).
 
 /** Longest requeue: waking hourly keeps up with clock jumps, and timers beyond 24.8 days overflow. */
-export const MAX_REQUEUE_MS = 60 * 60_000;
+const MAX_REQUEUE_MS = 60 * 60_000;
 /** How often a policy whose sweep is being cancelled looks again (the sweep's end enqueues it too). */
 const STOPPING_RECHECK_MS = 1_000;
 /** How often a policy looks again while the informer cache has not caught up with its status write. */
